@@ -1,0 +1,52 @@
+# Spends Tracker. The two set-up commands: `make run` serves the application, `make test` runs
+# every check. Both create the environment first (uv, Python 3.12+), so nothing is installed by hand.
+
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PY := .venv/bin/python
+# The PostgreSQL that the second test run uses; its test database is created and dropped.
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: help env run dev test lint test-sqlite test-postgres migrate clean
+
+help:
+	@echo "make run    serve on http://$(HOST):$(PORT) with gunicorn (SQLite in ./data by default)"
+	@echo "make dev    Django's development server with auto-reload"
+	@echo "make test   lint, migration check, tests on SQLite and on PostgreSQL"
+
+env:
+	@scripts/bootstrap
+
+migrate: env
+	$(PY) manage.py migrate --no-input
+
+run: migrate
+	$(PY) manage.py collectstatic --no-input -v0
+	.venv/bin/gunicorn spends.wsgi:application --config spends/gunicorn.conf.py --bind $(HOST):$(PORT)
+
+dev: migrate
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: env
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	SPENDS_DATA_DIR=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: env
+	@echo "=== Test suite on SQLite ==="
+	SPENDS_DATA_DIR=$$(mktemp -d) DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: env
+	@if $(PY) scripts/postgres_reachable.py "$(TEST_POSTGRES_URL)"; then \
+		echo "=== Test suite on PostgreSQL ==="; \
+		SPENDS_DATA_DIR=$$(mktemp -d) DATABASE_URL="$(TEST_POSTGRES_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL); on CI that is a failure." >&2; exit 1; \
+	else \
+		echo "=== PostgreSQL not reachable at $(TEST_POSTGRES_URL): its test run is SKIPPED ==="; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf .venv staticfiles

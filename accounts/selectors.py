@@ -1,0 +1,39 @@
+import datetime
+import zoneinfo
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import ApiToken, Preferences
+
+
+def preferences_for(user) -> Preferences:
+    """The user's preferences, or unsaved defaults when never set; cached on the user object
+    so that one request reads them once."""
+    cached = getattr(user, "_spends_preferences", None)
+    if cached is not None:
+        return cached
+    preferences = Preferences.objects.filter(user=user).first() or Preferences(user=user)
+    user._spends_preferences = preferences
+    return preferences
+
+
+def time_zone_for(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(preferences_for(user).timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def today_for(user) -> datetime.date:
+    """Today's date where the user lives: what every warranty status is judged against."""
+    return timezone.localdate(timezone=time_zone_for(user))
+
+
+def api_token_list(owner) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(owner=owner).order_by("-created_at")
+
+
+def instance_has_users() -> bool:
+    return get_user_model().objects.exists()

@@ -1,0 +1,49 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # The hashed-name storage needs `collectstatic` first; tests render pages from the sources.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    """A fresh data directory for tests that store files."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def user(db):
+    return get_user_model().objects.create_user("alice", "alice@example.com", PASSWORD)
+
+
+@pytest.fixture
+def other_user(db):
+    return get_user_model().objects.create_user("mallory", "mallory@example.com", PASSWORD)
+
+
+@pytest.fixture
+def staff_user(db):
+    return get_user_model().objects.create_superuser("admin", "admin@example.com", PASSWORD)
+
+
+@pytest.fixture
+def user_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client

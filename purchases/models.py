@@ -1,0 +1,135 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Length, Trim, Upper
+from django.db.models.lookups import Exact
+
+from catalog.models import Brand, Retailer
+from spends.currencies import CURRENCY_CHOICES, DEFAULT_CURRENCY
+from spends.models import OwnedModel
+
+
+class PurchaseStatus(models.TextChoices):
+    ORDERED = "ORDERED", "Ordered"
+    RECEIVED = "RECEIVED", "Received"
+
+
+class Purchase(OwnedModel):
+    product_name = models.CharField(max_length=200)
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    currency_code = models.CharField(
+        max_length=3, choices=CURRENCY_CHOICES, default=DEFAULT_CURRENCY
+    )
+    retailer = models.ForeignKey(
+        Retailer, on_delete=models.PROTECT, null=True, blank=True, related_name="purchases"
+    )
+    brand = models.ForeignKey(
+        Brand, on_delete=models.PROTECT, null=True, blank=True, related_name="purchases"
+    )
+    status = models.CharField(
+        max_length=8, choices=PurchaseStatus.choices, default=PurchaseStatus.RECEIVED
+    )
+    purchase_date = models.DateField()
+    serial_number = models.CharField(max_length=100, blank=True)
+    model_number = models.CharField(max_length=100, blank=True)
+    order_number = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(max_length=10_000, blank=True, validators=[MaxLengthValidator(10_000)])
+
+    class Meta:
+        ordering = ["-purchase_date", "-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="purchase_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(product_name="") & models.Q(product_name=Trim("product_name")),
+                name="purchase_product_name_trimmed_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PurchaseStatus.values), name="purchase_status_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency_code=Upper("currency_code"))
+                & Exact(Length("currency_code"), 3),
+                name="purchase_currency_code_iso_shape",
+            ),
+        ]
+        indexes = [
+            # The default list order and its tie-breakers; also serves date-range filters.
+            models.Index(
+                "owner",
+                models.F("purchase_date").desc(),
+                models.F("created_at").desc(),
+                "id",
+                name="purchase_owner_date",
+            ),
+            models.Index(fields=["owner", "price"], name="purchase_owner_price"),
+            models.Index(fields=["owner", "product_name"], name="purchase_owner_name"),
+            models.Index(fields=["owner", "created_at"], name="purchase_owner_created"),
+            models.Index(fields=["owner", "status"], name="purchase_owner_status"),
+            models.Index(fields=["owner", "retailer"], name="purchase_owner_retailer"),
+            models.Index(fields=["owner", "brand"], name="purchase_owner_brand"),
+            # Analytics: amounts are always in one currency, bucketed by purchase date.
+            models.Index(
+                fields=["owner", "currency_code", "purchase_date"], name="purchase_owner_cur_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.product_name
+
+    def clean_fields(self, exclude=None) -> None:
+        # Trim before the field checks, so that "   " counts as empty.
+        self.product_name = (self.product_name or "").strip()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.retailer_id and self.retailer.owner_id != self.owner_id:
+            errors["retailer"] = "Unknown retailer."
+        if self.brand_id and self.brand.owner_id != self.owner_id:
+            errors["brand"] = "Unknown brand."
+        if errors:
+            raise ValidationError(errors)
+
+
+class AttachmentKind(models.TextChoices):
+    RECEIPT = "receipt", "Receipt"
+    INVOICE = "invoice", "Invoice"
+    MANUAL = "manual", "Manual"
+    PHOTO = "photo", "Photo"
+    OTHER = "other", "Other"
+
+
+class Attachment(OwnedModel):
+    """A file attached to a purchase. The bytes live in the content-addressed file store,
+    named by `sha256`; identical files share one stored copy."""
+
+    purchase = models.ForeignKey(Purchase, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(
+        max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.OTHER
+    )
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AttachmentKind.values), name="attachment_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("sha256"), 64), name="attachment_sha256_length"
+            ),
+        ]
+        indexes = [models.Index(fields=["purchase", "created_at"], name="attachment_purchase")]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,133 @@
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.selectors import today_for
+from purchases.models import Attachment, Purchase
+from spends.errors import NotFound
+from warranties.status import expiring_condition, status_condition
+
+# Sort keys the list offers; each may be prefixed with "-" for descending.
+PURCHASE_SORTS = ("purchase_date", "price", "product_name", "created_at")
+DEFAULT_PURCHASE_SORT = "-purchase_date"
+WARRANTY_FILTERS = ("ACTIVE", "EXPIRED", "VOIDED", "EXPIRING_SOON", "NONE")
+
+
+@dataclasses.dataclass(frozen=True)
+class PurchaseFilters:
+    """The inventory's filters; the page, the API and the exports all read them from here."""
+
+    status: str | None = None
+    retailer_id: str | None = None
+    brand_id: str | None = None
+    search: str | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    currency_code: str | None = None
+    warranty_status: str | None = None
+    sort: str = DEFAULT_PURCHASE_SORT
+
+
+def search_condition(search: str) -> Q:
+    term = search.strip()
+    return (
+        Q(product_name__icontains=term)
+        | Q(notes__icontains=term)
+        | Q(serial_number__icontains=term)
+        | Q(model_number__icontains=term)
+        | Q(retailer__name__icontains=term)
+        | Q(brand__name__icontains=term)
+    )
+
+
+def purchase_ordering(sort: str) -> list[str]:
+    """The sort plus the tie-breakers that make paging stable (never a row twice or skipped)."""
+    key = sort.removeprefix("-")
+    if key not in PURCHASE_SORTS:
+        raise ValueError(f"Unknown sort {sort!r}")
+    ordering = [sort]
+    if key != "created_at":
+        ordering.append("-created_at")
+    return [*ordering, "id"]
+
+
+def purchase_list(owner, filters: PurchaseFilters | None = None) -> QuerySet[Purchase]:
+    """The owner's purchases, filtered and sorted, with what a list row shows (retailer, brand,
+    warranty, attachment count) fetched in the same query."""
+    filters = filters or PurchaseFilters()
+    queryset = Purchase.objects.filter(owner=owner)
+    conditions = Q()
+    if filters.status:
+        conditions &= Q(status=filters.status)
+    if filters.retailer_id:
+        conditions &= Q(retailer_id=filters.retailer_id)
+    if filters.brand_id:
+        conditions &= Q(brand_id=filters.brand_id)
+    if filters.search and filters.search.strip():
+        conditions &= search_condition(filters.search)
+    if filters.date_from:
+        conditions &= Q(purchase_date__gte=filters.date_from)
+    if filters.date_to:
+        conditions &= Q(purchase_date__lte=filters.date_to)
+    if filters.min_price is not None:
+        conditions &= Q(price__gte=filters.min_price)
+    if filters.max_price is not None:
+        conditions &= Q(price__lte=filters.max_price)
+    if filters.currency_code:
+        conditions &= Q(currency_code=filters.currency_code)
+    if filters.warranty_status:
+        conditions &= purchase_warranty_condition(filters.warranty_status, today_for(owner))
+    return (
+        queryset.filter(conditions)
+        .select_related("retailer", "brand", "warranty")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by(*purchase_ordering(filters.sort or DEFAULT_PURCHASE_SORT))
+    )
+
+
+def purchase_warranty_condition(warranty_status: str, today: datetime.date) -> Q:
+    if warranty_status == "NONE":
+        return Q(warranty__isnull=True)
+    if warranty_status == "EXPIRING_SOON":
+        return expiring_condition(today, prefix="warranty__")
+    return status_condition(warranty_status, today, prefix="warranty__")
+
+
+def purchase_get(owner, purchase_id) -> Purchase:
+    purchase = purchase_list(owner).filter(id=purchase_id).first()
+    if purchase is None:
+        raise NotFound("Purchase not found.")
+    return purchase
+
+
+def purchase_count(owner) -> int:
+    return Purchase.objects.filter(owner=owner).count()
+
+
+def purchase_currencies(owner) -> list[str]:
+    """Every currency the owner has purchases in, most used first."""
+    rows = (
+        Purchase.objects.filter(owner=owner)
+        .values("currency_code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "currency_code")
+    )
+    return [row["currency_code"] for row in rows]
+
+
+def attachment_list(owner, purchase_id) -> QuerySet[Attachment]:
+    purchase_get(owner, purchase_id)
+    return Attachment.objects.filter(owner=owner, purchase_id=purchase_id).order_by(
+        "created_at", "id"
+    )
+
+
+def attachment_get(owner, attachment_id) -> Attachment:
+    attachment = Attachment.objects.filter(owner=owner, id=attachment_id).first()
+    if attachment is None:
+        raise NotFound("Attachment not found.")
+    return attachment

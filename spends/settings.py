@@ -1,0 +1,176 @@
+"""Django settings for Spends Tracker.
+
+Everything that differs between machines comes from the environment (see README.md and
+.env.example); spends.config turns each variable into a value or a clear start-up error.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils.csp import CSP
+
+from spends import config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = config.data_dir("SPENDS_DATA_DIR", BASE_DIR / "data")
+
+SECRET_KEY = config.secret_key("SECRET_KEY", DATA_DIR)
+DEBUG = config.env_bool("DEBUG", False)
+ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",
+    "axes",
+    "accounts",
+    "catalog",
+    "purchases",
+    "warranties",
+    "analytics",
+    "backups",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.FirstRunMiddleware",
+    "accounts.middleware.LoginRequiredMiddleware",
+    # Axes goes last so that it sees the outcome of the login views.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "spends.urls"
+WSGI_APPLICATION = "spends.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "accounts.context_processors.preferences",
+            ],
+            "builtins": [
+                "spends.templatetags.formatting",
+                "spends.templatetags.form_widgets",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": config.database("DATABASE_URL", DATA_DIR / "db.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (SPEC section 1): 5 failures in 15 minutes for one username or for one
+# client address lock that username or address out until the window has passed.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = config.env_time_zone("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "uploads"},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Upload limits, in megabytes: attachments (SPEC section 7) and import files (section 6).
+SPENDS_MAX_ATTACHMENT_BYTES = config.env_int("SPENDS_MAX_ATTACHMENT_MB", 25, minimum=1) * 2**20
+SPENDS_MAX_IMPORT_BYTES = config.env_int("SPENDS_MAX_IMPORT_MB", 50, minimum=1) * 2**20
+# Request bodies may be as large as the largest allowed upload, plus room for the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(SPENDS_MAX_ATTACHMENT_BYTES, SPENDS_MAX_IMPORT_BYTES) + 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+
+# Email: console output unless EMAIL_URL or EMAIL_HOST (with the EMAIL_* variables) names a server.
+DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "Spends Tracker <spends@localhost>")
+MAILERS = {"default": config.mailer("EMAIL_URL")}
+
+# Content Security Policy: everything comes from this origin; no inline script or style.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Served over HTTPS (behind a TLS-terminating proxy that sets X-Forwarded-Proto), cookies are
+# secure and plain HTTP is redirected. Off by default so that `make run` works on localhost.
+SPENDS_HTTPS = config.env_bool("SPENDS_HTTPS", False)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = SPENDS_HTTPS
+CSRF_COOKIE_SECURE = SPENDS_HTTPS
+SECURE_SSL_REDIRECT = SPENDS_HTTPS
+SECURE_HSTS_SECONDS = config.env_int("SECURE_HSTS_SECONDS", 31536000 if SPENDS_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SPENDS_HTTPS
+SECURE_HSTS_PRELOAD = config.env_bool("SECURE_HSTS_PRELOAD", SPENDS_HTTPS)
+if SPENDS_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Pages are never framed; the one view that previews a PDF inside the page allows its own origin.
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config.env_str("LOG_LEVEL", "INFO").upper()},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,60 @@
+"""The admin lists, searches and opens every model."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import api_token_create, preferences_update
+from catalog.tests.factories import BrandFactory, RetailerFactory
+from purchases.tests.factories import AttachmentFactory
+from warranties.tests.factories import WarrantyFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "purchases_purchase", "purchases_attachment", "warranties_warranty", "catalog_retailer",
+    "catalog_brand", "accounts_preferences", "accounts_apitoken",
+]  # fmt: skip
+
+
+@pytest.fixture
+def data(staff_user):
+    warranty = WarrantyFactory(
+        purchase__owner=staff_user, purchase__product_name="Espresso Machine",
+        purchase__retailer=RetailerFactory(owner=staff_user, name="Coffee Co"),
+        purchase__brand=BrandFactory(owner=staff_user, name="Gaggia"),
+    )  # fmt: skip
+    AttachmentFactory(purchase=warranty.purchase)
+    preferences_update(user=staff_user, currency_code="EUR")
+    api_token_create(owner=staff_user, name="Script")
+    return warranty
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_has_a_working_changelist_search_and_change_page(staff_client, data, model):
+    url = reverse(f"admin:{model}_changelist")
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.get(url, {"q": "Espresso"}).status_code == 200
+    object_list = staff_client.get(url).context["cl"].result_list
+    assert len(object_list) >= 1
+    change = reverse(f"admin:{model}_change", args=[object_list[0].pk])
+    assert staff_client.get(change).status_code == 200
+
+
+def test_the_purchase_list_links_retailer_brand_and_shows_money(staff_client, data):
+    content = staff_client.get(reverse("admin:purchases_purchase_changelist")).content.decode()
+    assert "Coffee Co" in content and "Gaggia" in content and "$19.99" in content
+    assert reverse("admin:catalog_retailer_change", args=[data.purchase.retailer_id]) in content
+
+
+def test_the_warranty_list_shows_its_derived_status(staff_client, data):
+    content = staff_client.get(reverse("admin:warranties_warranty_changelist")).content.decode()
+    assert "Expired" in content or "Active" in content
+    filtered = staff_client.get(
+        reverse("admin:warranties_warranty_changelist"), {"status": "VOIDED"}
+    )
+    assert len(filtered.context["cl"].result_list) == 0
+
+
+def test_non_staff_cannot_reach_the_admin(user_client):
+    response = user_client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -1,0 +1,85 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+
+from purchases.models import Purchase
+from spends.models import OwnedModel
+from warranties.status import WarrantyStatus, days_remaining, warranty_status
+
+
+class WarrantyType(models.TextChoices):
+    MANUFACTURER = "MANUFACTURER", "Manufacturer"
+    LIMITED = "LIMITED", "Limited"
+    EXTENDED = "EXTENDED", "Extended"
+    LIFETIME = "LIFETIME", "Lifetime"
+    OTHER = "OTHER", "Other"
+
+
+class Warranty(OwnedModel):
+    """At most one per purchase, deleted with it. Its status is derived (warranties.status)."""
+
+    purchase = models.OneToOneField(Purchase, on_delete=models.CASCADE, related_name="warranty")
+    warranty_start = models.DateField()
+    warranty_end = models.DateField(null=True, blank=True)
+    warranty_type = models.CharField(
+        max_length=12, choices=WarrantyType.choices, default=WarrantyType.MANUFACTURER
+    )
+    voided = models.BooleanField(default=False)
+    provider = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(max_length=10_000, blank=True, validators=[MaxLengthValidator(10_000)])
+
+    class Meta:
+        verbose_name_plural = "warranties"
+        ordering = [models.F("warranty_end").asc(nulls_last=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(warranty_end__isnull=True)
+                | models.Q(warranty_end__gte=models.F("warranty_start")),
+                name="warranty_end_not_before_start",
+                violation_error_message="The warranty cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(warranty_type=WarrantyType.LIFETIME, warranty_end__isnull=True)
+                    | (
+                        ~models.Q(warranty_type=WarrantyType.LIFETIME)
+                        & models.Q(warranty_end__isnull=False)
+                    )
+                ),
+                name="warranty_end_iff_not_lifetime",
+                violation_error_message="A lifetime warranty has no end date; any other needs one.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(warranty_type__in=WarrantyType.values),
+                name="warranty_type_known",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "warranty_end"], name="warranty_owner_end"),
+            models.Index(fields=["owner", "-created_at"], name="warranty_owner_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Warranty for {self.purchase}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.warranty_type == WarrantyType.LIFETIME:
+            self.warranty_end = None
+        elif self.warranty_end is None:
+            errors["warranty_end"] = "Give an end date or a duration in months."
+        elif self.warranty_start and self.warranty_end < self.warranty_start:
+            errors["warranty_end"] = "The warranty cannot end before it starts."
+        if self.purchase_id and self.owner_id and self.purchase.owner_id != self.owner_id:
+            errors["purchase"] = "Unknown purchase."
+        if errors:
+            raise ValidationError(errors)
+
+    def status_on(self, today: datetime.date) -> WarrantyStatus:
+        return warranty_status(voided=self.voided, warranty_end=self.warranty_end, today=today)
+
+    def days_remaining_on(self, today: datetime.date) -> int | None:
+        return days_remaining(warranty_end=self.warranty_end, today=today)
