@@ -47,3 +47,24 @@ def user_client(client, user):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def api_client(user):
+    """A Django test client that calls the API with a bearer token of `user`."""
+    from django.test import Client
+
+    from accounts.services import api_token_create
+
+    _, token = api_token_create(owner=user, name="tests")
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def other_api_client(other_user):
+    from django.test import Client
+
+    from accounts.services import api_token_create
+
+    _, token = api_token_create(owner=other_user, name="tests")
+    return Client(headers={"Authorization": f"Bearer {token}"})

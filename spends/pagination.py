@@ -1,0 +1,35 @@
+"""The list envelope every API list answers: {"items", "total", "skip", "limit"}."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+
+
+class SkipLimitPagination(PaginationBase):
+    class Input(Schema):
+        skip: int = Field(0, ge=0, description="How many items to skip.")
+        limit: int = Field(
+            DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many items to answer (1 to 100)."
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        total: int
+        skip: int
+        limit: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params) -> dict:
+        skip, limit = pagination.skip, pagination.limit
+        return {
+            "items": list(queryset[skip : skip + limit]),
+            "total": self._items_count(queryset),
+            "skip": skip,
+            "limit": limit,
+        }
