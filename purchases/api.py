@@ -1,3 +1,64 @@
-from ninja import Router
+from uuid import UUID
+
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from purchases.schemas import PurchaseFields, PurchaseFilterQuery, PurchaseIn, PurchaseOut
+from purchases.selectors import PurchaseFilters, purchase_get, purchase_list
+from purchases.services import purchase_create, purchase_delete, purchase_update
+from spends.pagination import SkipLimitPagination
 
 router = Router(tags=["purchases"])
+
+ERRORS = {401: dict, 404: dict, 422: dict}
+
+
+def filters_from(query: PurchaseFilterQuery) -> PurchaseFilters:
+    return PurchaseFilters(**query.model_dump())
+
+
+@router.get("", response={200: list[PurchaseOut], 401: dict, 422: dict}, summary="List purchases")
+@paginate(SkipLimitPagination)
+def list_purchases(request, filters: Query[PurchaseFilterQuery]):
+    """The user's purchases, filtered (all filters combine with AND) and sorted; ties are broken
+    by newest `created_at` then `id`, so paging never repeats or skips a row."""
+    return purchase_list(request.auth, filters_from(filters))
+
+
+@router.post("", response={201: PurchaseOut, 401: dict, 422: dict}, summary="Create a purchase")
+def create_purchase(request, payload: PurchaseIn):
+    """Creates the purchase, and its warranty when `warranty` is given, in one transaction. A
+    `retailer_name` or `brand_name` that does not exist yet creates it."""
+    fields = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    return 201, purchase_create(owner=request.auth, **fields)
+
+
+@router.get("/{purchase_id}", response={200: PurchaseOut, **ERRORS}, summary="Get a purchase")
+def get_purchase(request, purchase_id: UUID):
+    return purchase_get(request.auth, purchase_id)
+
+
+def _update(request, purchase_id: UUID, payload: PurchaseFields):
+    return purchase_update(
+        owner=request.auth, purchase_id=purchase_id, **payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.put("/{purchase_id}", response={200: PurchaseOut, **ERRORS}, summary="Update a purchase")
+def put_purchase(request, purchase_id: UUID, payload: PurchaseFields):
+    """Any subset of the create fields; omitted fields keep their values. `"warranty": null`
+    removes the warranty; a `warranty` object creates or updates it."""
+    return _update(request, purchase_id, payload)
+
+
+@router.patch("/{purchase_id}", response={200: PurchaseOut, **ERRORS}, summary="Update a purchase")
+def patch_purchase(request, purchase_id: UUID, payload: PurchaseFields):
+    """The same as PUT: any subset of the fields."""
+    return _update(request, purchase_id, payload)
+
+
+@router.delete("/{purchase_id}", response={204: None, 401: dict, 404: dict}, summary="Delete")
+def delete_purchase(request, purchase_id: UUID):
+    """Deletes the purchase with its warranty and attachments."""
+    purchase_delete(owner=request.auth, purchase_id=purchase_id)
+    return 204, None

@@ -76,3 +76,25 @@ def warranty_set_voided(*, warranty: Warranty, voided: bool) -> Warranty:
     warranty.voided = voided
     warranty.save(update_fields=["voided", "updated_at"])
     return warranty
+
+
+@transaction.atomic
+def warranty_update(*, owner, warranty_id, data: dict) -> Warranty:
+    """Change a warranty's fields; `status` VOIDED or ACTIVE sets `voided` (EXPIRED is derived
+    from the end date and cannot be set)."""
+    from warranties.selectors import warranty_get
+
+    data = dict(data)
+    warranty = warranty_get(owner, warranty_id)
+    status = data.pop("status", None)
+    if status is not None:
+        if status not in ("VOIDED", "ACTIVE"):
+            raise ValidationError(
+                {"status": "Only VOIDED or ACTIVE can be set; EXPIRED is derived."}
+            )
+        voided = status == "VOIDED"
+        if data.get("voided", voided) != voided:
+            raise ValidationError({"status": "Contradicts the value given for voided."})
+        data["voided"] = voided
+    warranty_set(purchase=warranty.purchase, data=data)
+    return warranty_get(owner, warranty_id)
