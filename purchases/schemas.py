@@ -9,10 +9,10 @@ from pydantic import ConfigDict, field_validator
 from purchases.models import Purchase
 from purchases.selectors import PURCHASE_SORTS, WARRANTY_FILTERS
 from spends.currencies import CURRENCIES
+from spends.schemas import MoneyOut
 from warranties.schemas import WarrantyIn, WarrantyOut
 
 StatusName = Literal["ORDERED", "RECEIVED"]
-Money = Decimal
 SortName = Literal[tuple(PURCHASE_SORTS) + tuple(f"-{key}" for key in PURCHASE_SORTS)]  # type: ignore[valid-type]
 WarrantyFilterName = Literal[WARRANTY_FILTERS]  # type: ignore[valid-type]
 
@@ -20,7 +20,7 @@ WarrantyFilterName = Literal[WARRANTY_FILTERS]  # type: ignore[valid-type]
 class PurchaseOut(Schema):
     id: UUID
     product_name: str
-    price: Money
+    price: MoneyOut
     currency_code: str
     status: StatusName
     purchase_date: datetime.date

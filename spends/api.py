@@ -91,11 +91,18 @@ def on_validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": validation_details(exc)}, status=422)
 
 
+def without_parameter_name(loc: list) -> list:
+    """["body", "payload", "price"] -> ["body", "price"]: the field, not the view's argument."""
+    if len(loc) > 2 and loc[0] == "body" and loc[1] == "payload":
+        return [loc[0], *loc[2:]]
+    return loc
+
+
 @api.exception_handler(SchemaValidationError)
 def on_schema_validation_error(request, exc: SchemaValidationError):
     details = [
         {
-            "loc": list(error.get("loc", ["body"])),
+            "loc": without_parameter_name(list(error.get("loc", ["body"]))),
             "msg": error.get("msg", "Invalid value."),
             "type": error.get("type", "value_error"),
         }

@@ -1,0 +1,458 @@
+"""The analytics reads: what the dashboard and /api/analytics show, computed by the database.
+
+Every function takes the owner first and reads only the owner's rows. Each answers with a
+handful of queries whatever the number of purchases: sums and counts are `Sum` and
+`Count(filter=Q(...))` aggregates, months are bucketed by the database (`TruncMonth` on the
+purchase date, a `DateField`, so no time zone is involved), and Python only fills in the months
+with nothing in them and sorts or rounds the few grouped rows it gets back.
+
+Amounts are never added across currencies. Every function that reports money takes a `currency`
+(default: the owner's preferred currency) and counts only the purchases in that currency, for
+the amounts and for the counts alike, so that a count and its total always describe the same
+purchases. This holds for spending, the summary, retailers, brands and top products; only
+`summary(...).by_currency` looks at every currency, one total per currency.
+
+Money stays `Decimal`: averages are the total divided by the count in `Decimal`, rounded to
+cents half-even; percentages are rounded to one decimal, half-even too.
+
+"Today" is the owner's local date (accounts.selectors.today_for); months are `YYYY-MM`, oldest
+first, the current month (in the owner's time zone) last.
+"""
+
+import dataclasses
+import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Lower, Trim, TruncMonth
+
+from accounts.selectors import preferences_for, today_for
+from purchases.models import Purchase, PurchaseStatus
+from purchases.selectors import purchase_list
+from spends.currencies import CURRENCIES
+from warranties.models import Warranty
+from warranties.selectors import warranty_recent
+from warranties.status import WarrantyStatus, expiring_condition, status_condition
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+ZERO = Decimal("0.00")
+# Room for the sum of many prices (a price has max_digits=10), so a large total never overflows
+# the field it is converted to.
+MONEY_TOTAL = DecimalField(max_digits=20, decimal_places=2)
+
+
+# Results --------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class MonthSpending:
+    month: str
+    total_amount: Decimal
+    item_count: int
+
+
+@dataclasses.dataclass(frozen=True)
+class PeriodSpending:
+    start: datetime.date
+    end: datetime.date
+    currency: str
+    total_amount: Decimal
+    item_count: int
+    avg_price: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class CurrencyTotal:
+    currency_code: str
+    total_spent: Decimal
+    item_count: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SpendingSummary:
+    currency: str
+    total_spent: Decimal
+    item_count: int
+    avg_price: Decimal
+    ordered_count: int
+    received_count: int
+    this_month_spent: Decimal
+    this_year_spent: Decimal
+    by_currency: list[CurrencyTotal]
+
+
+@dataclasses.dataclass(frozen=True)
+class WarrantyMonth:
+    month: str
+    active: int
+    expired: int
+    expiring_soon: int
+
+
+@dataclasses.dataclass(frozen=True)
+class WarrantySummary:
+    total: int
+    active: int
+    expired: int
+    voided: int
+    expiring_soon: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RetailerShare:
+    retailer_id: UUID | None
+    retailer_name: str | None
+    count: int
+    percentage: Decimal
+    total_spent: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class BrandShare:
+    brand_id: UUID | None
+    brand_name: str | None
+    count: int
+    percentage: Decimal
+    total_spent: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class TopProduct:
+    product_name: str
+    count: int
+    total_spent: Decimal
+    avg_price: Decimal
+
+
+# Helpers --------------------------------------------------------------------------------------
+
+
+def money_sum(condition: Q | None = None) -> Coalesce:
+    """The sum of `price` (of the rows matching `condition`), 0.00 when there are none."""
+    return Coalesce(
+        Sum("price", filter=condition, output_field=MONEY_TOTAL),
+        Value(ZERO),
+        output_field=MONEY_TOTAL,
+    )
+
+
+def average_price(total: Decimal, count: int) -> Decimal:
+    """The mean price in cents, rounded half-even; 0.00 when there is nothing to average."""
+    if not count:
+        return ZERO
+    return (total / count).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def percentage(part: int, whole: int) -> Decimal:
+    if not whole:
+        return Decimal("0.0")
+    return (Decimal(part) * 100 / whole).quantize(TENTH, rounding=ROUND_HALF_EVEN)
+
+
+def resolve_currency(owner, currency: str | None) -> str:
+    """The currency amounts are reported in: the one asked for, or the owner's preferred one."""
+    if not currency:
+        return preferences_for(owner).currency_code
+    if currency not in CURRENCIES:
+        raise ValidationError({"currency": "Unknown currency: give an ISO 4217 code such as USD."})
+    return currency
+
+
+def add_months(first_of_month: datetime.date, count: int) -> datetime.date:
+    """The first day of the month `count` months after (or before) `first_of_month`'s."""
+    year, month_index = divmod(first_of_month.year * 12 + first_of_month.month - 1 + count, 12)
+    return datetime.date(year, month_index + 1, 1)
+
+
+def last_day_of_month(first_of_month: datetime.date) -> datetime.date:
+    return add_months(first_of_month, 1) - datetime.timedelta(days=1)
+
+
+def month_starts(today: datetime.date, months: int) -> list[datetime.date]:
+    """The first days of the last `months` months, oldest first, today's month last."""
+    current = today.replace(day=1)
+    return [add_months(current, offset) for offset in range(1 - months, 1)]
+
+
+def month_label(first_of_month: datetime.date) -> str:
+    return f"{first_of_month.year:04d}-{first_of_month.month:02d}"
+
+
+def owner_purchases(owner, currency_code: str) -> QuerySet[Purchase]:
+    """The owner's purchases in one currency: what every amount and count is made of."""
+    return Purchase.objects.filter(owner=owner, currency_code=currency_code)
+
+
+# Spending -------------------------------------------------------------------------------------
+
+
+def spending_by_month(
+    owner, *, months: int = 12, currency: str | None = None
+) -> list[MonthSpending]:
+    """Total and number of purchases per month for the last `months` months, in one currency.
+
+    One grouped query; months without purchases are filled in with zeros here."""
+    currency_code = resolve_currency(owner, currency)
+    firsts = month_starts(today_for(owner), months)
+    rows = (
+        owner_purchases(owner, currency_code)
+        .filter(purchase_date__range=(firsts[0], last_day_of_month(firsts[-1])))
+        .annotate(month=TruncMonth("purchase_date"))
+        .values("month")
+        .annotate(total_amount=money_sum(), item_count=Count("id"))
+        .order_by("month")
+    )
+    by_month = {row["month"]: row for row in rows}
+    result = []
+    for first in firsts:
+        row = by_month.get(first)
+        result.append(
+            MonthSpending(
+                month=month_label(first),
+                total_amount=row["total_amount"] if row else ZERO,
+                item_count=row["item_count"] if row else 0,
+            )
+        )
+    return result
+
+
+def spending_by_period(
+    owner, *, start: datetime.date, end: datetime.date, currency: str | None = None
+) -> PeriodSpending:
+    """Total, count and average price of the purchases dated from `start` to `end` (both
+    included), in one currency. One query."""
+    if start > end:
+        raise ValidationError({"end": "The end date cannot be before the start date."})
+    currency_code = resolve_currency(owner, currency)
+    figures = (
+        owner_purchases(owner, currency_code)
+        .filter(purchase_date__range=(start, end))
+        .aggregate(total_amount=money_sum(), item_count=Count("id"))
+    )
+    return PeriodSpending(
+        start=start,
+        end=end,
+        currency=currency_code,
+        total_amount=figures["total_amount"],
+        item_count=figures["item_count"],
+        avg_price=average_price(figures["total_amount"], figures["item_count"]),
+    )
+
+
+def currency_totals(owner) -> list[CurrencyTotal]:
+    """One total per currency the owner has purchases in, most used first. One query."""
+    rows = (
+        Purchase.objects.filter(owner=owner)
+        .values("currency_code")
+        .annotate(total_spent=money_sum(), item_count=Count("id"))
+        .order_by("-item_count", "currency_code")
+    )
+    return [
+        CurrencyTotal(
+            currency_code=row["currency_code"],
+            total_spent=row["total_spent"],
+            item_count=row["item_count"],
+        )
+        for row in rows
+    ]
+
+
+def summary(owner, *, currency: str | None = None) -> SpendingSummary:
+    """The dashboard's figures in one currency (one aggregate query), and the total of every
+    currency the owner has (one grouped query). "This month" and "this year" are the calendar
+    month and year of the owner's today."""
+    currency_code = resolve_currency(owner, currency)
+    today = today_for(owner)
+    month_start = today.replace(day=1)
+    year_start = today.replace(month=1, day=1)
+    figures = owner_purchases(owner, currency_code).aggregate(
+        total_spent=money_sum(),
+        item_count=Count("id"),
+        ordered_count=Count("id", filter=Q(status=PurchaseStatus.ORDERED)),
+        received_count=Count("id", filter=Q(status=PurchaseStatus.RECEIVED)),
+        this_month_spent=money_sum(
+            Q(purchase_date__range=(month_start, last_day_of_month(month_start)))
+        ),
+        this_year_spent=money_sum(
+            Q(purchase_date__range=(year_start, today.replace(month=12, day=31)))
+        ),
+    )
+    return SpendingSummary(
+        currency=currency_code,
+        total_spent=figures["total_spent"],
+        item_count=figures["item_count"],
+        avg_price=average_price(figures["total_spent"], figures["item_count"]),
+        ordered_count=figures["ordered_count"],
+        received_count=figures["received_count"],
+        this_month_spent=figures["this_month_spent"],
+        this_year_spent=figures["this_year_spent"],
+        by_currency=currency_totals(owner),
+    )
+
+
+# Warranties -----------------------------------------------------------------------------------
+
+
+def warranty_timeline(owner, *, months: int = 12) -> list[WarrantyMonth]:
+    """Active, expired and expiring-soon warranties for each of the last `months` months.
+
+    For each month "that day" is its last day, or today for the current month:
+    - active: ACTIVE on that day (warranties.status) and started on or before it; lifetime
+      warranties included;
+    - expired: not voided, ending within the month and before today (EXPIRED today);
+    - expiring_soon: started on or before that day and expiring soon as seen from it
+      (warranties.status.expiring_condition: ending from that day to 30 days after it).
+
+    One aggregate query with three conditional counts per month."""
+    today = today_for(owner)
+    firsts = month_starts(today, months)
+    active = WarrantyStatus.ACTIVE
+    expired = WarrantyStatus.EXPIRED
+    counts = {}
+    for index, first in enumerate(firsts):
+        last = last_day_of_month(first)
+        day = today if index == len(firsts) - 1 else last
+        started = Q(warranty_start__lte=day)
+        counts[f"active_{index}"] = Count("id", filter=status_condition(active, day) & started)
+        counts[f"expired_{index}"] = Count(
+            "id", filter=status_condition(expired, today) & Q(warranty_end__range=(first, last))
+        )
+        counts[f"expiring_{index}"] = Count("id", filter=expiring_condition(day) & started)
+    # Every count needs an end on or after the first month's first day (or no end at all).
+    figures = (
+        Warranty.objects.filter(owner=owner)
+        .filter(Q(warranty_end__isnull=True) | Q(warranty_end__gte=firsts[0]))
+        .aggregate(**counts)
+    )
+    return [
+        WarrantyMonth(
+            month=month_label(first),
+            active=figures[f"active_{index}"],
+            expired=figures[f"expired_{index}"],
+            expiring_soon=figures[f"expiring_{index}"],
+        )
+        for index, first in enumerate(firsts)
+    ]
+
+
+def warranty_summary(owner) -> WarrantySummary:
+    """How many warranties the owner has in each status today, and how many expire soon.
+    One aggregate query, with the conditions of warranties.status."""
+    today = today_for(owner)
+    # The aggregates are named apart from the fields their conditions read ("voided").
+    figures = Warranty.objects.filter(owner=owner).aggregate(
+        total_count=Count("id"),
+        active_count=Count("id", filter=status_condition(WarrantyStatus.ACTIVE, today)),
+        expired_count=Count("id", filter=status_condition(WarrantyStatus.EXPIRED, today)),
+        voided_count=Count("id", filter=status_condition(WarrantyStatus.VOIDED, today)),
+        expiring_count=Count("id", filter=expiring_condition(today)),
+    )
+    return WarrantySummary(
+        total=figures["total_count"],
+        active=figures["active_count"],
+        expired=figures["expired_count"],
+        voided=figures["voided_count"],
+        expiring_soon=figures["expiring_count"],
+    )
+
+
+# Retailers, brands, products ------------------------------------------------------------------
+
+
+def _purchase_shares(owner, relation: str, currency: str | None) -> list[dict]:
+    """Purchases in one currency grouped by their retailer or brand (`relation`), those
+    without one together under a `None` id and name; sorted by count, then total, both
+    descending, then name (ignoring case; the group without a name last). One query."""
+    currency_code = resolve_currency(owner, currency)
+    rows = list(
+        owner_purchases(owner, currency_code)
+        .values(relation, f"{relation}__name")
+        .annotate(count=Count("id"), total_spent=money_sum())
+        .order_by(
+            "-count",
+            "-total_spent",
+            Lower(f"{relation}__name").asc(nulls_last=True),
+            relation,
+        )
+    )
+    whole = sum(row["count"] for row in rows)
+    return [
+        {
+            "id": row[relation],
+            "name": row[f"{relation}__name"],
+            "count": row["count"],
+            "percentage": percentage(row["count"], whole),
+            "total_spent": row["total_spent"],
+        }
+        for row in rows
+    ]
+
+
+def by_retailer(owner, *, currency: str | None = None) -> list[RetailerShare]:
+    """Purchases per retailer, in one currency only: counts, percentages of the purchase count
+    and totals are all of the purchases in `currency` (default: the preferred one)."""
+    return [
+        RetailerShare(
+            retailer_id=row["id"],
+            retailer_name=row["name"],
+            count=row["count"],
+            percentage=row["percentage"],
+            total_spent=row["total_spent"],
+        )
+        for row in _purchase_shares(owner, "retailer", currency)
+    ]
+
+
+def by_brand(owner, *, currency: str | None = None) -> list[BrandShare]:
+    """Purchases per brand, in one currency only, as `by_retailer`."""
+    return [
+        BrandShare(
+            brand_id=row["id"],
+            brand_name=row["name"],
+            count=row["count"],
+            percentage=row["percentage"],
+            total_spent=row["total_spent"],
+        )
+        for row in _purchase_shares(owner, "brand", currency)
+    ]
+
+
+def top_products(owner, *, limit: int = 10, currency: str | None = None) -> list[TopProduct]:
+    """The most bought products in one currency (only purchases in `currency` count), names
+    that differ only in case or surrounding spaces taken as one product; sorted by count, then
+    total, both descending, then name. The name shown is one of the group's spellings (the
+    first in the database's order). One query."""
+    currency_code = resolve_currency(owner, currency)
+    rows = (
+        owner_purchases(owner, currency_code)
+        .annotate(product_key=Lower(Trim("product_name")))
+        .values("product_key")
+        .annotate(shown_name=Min("product_name"), count=Count("id"), total_spent=money_sum())
+        .order_by("-count", "-total_spent", "product_key")[:limit]
+    )
+    return [
+        TopProduct(
+            product_name=row["shown_name"],
+            count=row["count"],
+            total_spent=row["total_spent"],
+            avg_price=average_price(row["total_spent"], row["count"]),
+        )
+        for row in rows
+    ]
+
+
+# Recent ---------------------------------------------------------------------------------------
+
+
+def recent_purchases(owner, *, limit: int = 10) -> QuerySet[Purchase]:
+    """The newest purchases (by purchase date, then by when they were added), every currency,
+    with what a purchase response shows fetched in the same query."""
+    return purchase_list(owner)[:limit]
+
+
+def recent_warranties(owner, *, limit: int = 10) -> QuerySet[Warranty]:
+    """The most recently added warranties, with their purchase."""
+    return warranty_recent(owner, limit=limit)
