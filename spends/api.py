@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -138,6 +139,27 @@ def on_http_error(request, exc: HttpError):
         detail = [{"loc": ["body"], "msg": str(exc), "type": "json_invalid"}]
         return api.create_response(request, {"detail": detail}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ValueError)
+def on_value_error(request, exc: ValueError):
+    # PostgreSQL refuses text holding NUL characters (psycopg raises ValueError); that is
+    # invalid input, not a server error. Any other ValueError is a bug and stays a 500.
+    if "NUL" not in str(exc):
+        raise exc
+    details = [
+        {"loc": ["body"], "msg": "Text cannot contain NUL characters.", "type": "value_error"}
+    ]
+    return api.create_response(request, {"detail": details}, status=422)
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc: DataError):
+    # The database refused a value that passed validation (NUL bytes in text on PostgreSQL,
+    # for one): the input is invalid, and the transaction has been rolled back.
+    message = "Text cannot contain NUL characters." if "NUL" in str(exc) else "A value is invalid."
+    details = [{"loc": ["body"], "msg": message, "type": "value_error"}]
+    return api.create_response(request, {"detail": details}, status=422)
 
 
 # Responses every authenticated operation may give, described once for the OpenAPI schema.

@@ -7,12 +7,14 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
 MAX_LIMIT = 100
+MAX_SKIP = 2**31 - 1
 DEFAULT_LIMIT = 20
 
 
 class SkipLimitPagination(PaginationBase):
     class Input(Schema):
-        skip: int = Field(0, ge=0, description="How many items to skip.")
+        # Bounded so that the database never sees an OFFSET it cannot hold (64-bit).
+        skip: int = Field(0, ge=0, le=MAX_SKIP, description="How many items to skip.")
         limit: int = Field(
             DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many items to answer (1 to 100)."
         )

@@ -167,8 +167,12 @@ def test_paging_over_45_rows_never_repeats_or_skips_one(api_client, user):
 
 
 @pytest.mark.parametrize(
-    "params", [{"limit": 101}, {"limit": 0}, {"skip": -1}, {"sort": "colour"}, {"status": "LOST"}]
-)
+    "params",
+    [
+        {"limit": 101}, {"limit": 0}, {"skip": -1}, {"skip": 2**63}, {"sort": "colour"},
+        {"status": "LOST"},
+    ],
+)  # fmt: skip
 def test_bad_list_parameters_answer_422(api_client, params):
     assert api_client.get(URL, params).status_code == 422
 
@@ -224,3 +228,9 @@ def test_listing_50_purchases_takes_a_fixed_number_of_queries(
         body = api_client.get(URL, {"limit": 50}).json()
     assert len(body["items"]) == 50
     assert sum(item["attachment_count"] for item in body["items"]) > 0
+
+
+def test_text_with_nul_characters_is_refused_not_a_server_error(api_client):
+    assert api_client.get(URL, {"search": "a\x00b"}).status_code in (200, 422)
+    body = {"product_name": "a\x00b", "price": 1, "purchase_date": "2026-01-01"}
+    assert post(api_client, URL, body).status_code in (201, 422)

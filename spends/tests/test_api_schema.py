@@ -26,7 +26,21 @@ def token(user):
     return api_token_create(owner=user, name="schemathesis")[1]
 
 
-def test_the_api_never_answers_500_and_follows_its_schema(token):
+@pytest.fixture
+def keep_test_connection():
+    # Called through WSGI directly, Django would close the test's database connection at the
+    # end of each request; its own test client disconnects these signals in the same way.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_the_api_never_answers_500_and_follows_its_schema(token, keep_test_connection):
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     headers = {"Authorization": f"Bearer {token}"}
     operations = [result.ok() for result in schema.get_all_operations()]
