@@ -96,6 +96,6 @@ def test_one_warranty_per_purchase_deleted_with_it(user):
     assert not Warranty.objects.exists()
 
 
-@pytest.mark.parametrize("fields", [{"kind": "spreadsheet"}, {"sha256": "abc"}])
+@pytest.mark.parametrize("fields", [{"kind": "sheet"}, {"sha256": "abc"}])
 def test_the_database_refuses_an_invalid_attachment(user, fields):
     assert refused(lambda: AttachmentFactory(purchase__owner=user, **fields))
