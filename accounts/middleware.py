@@ -1,7 +1,8 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.shortcuts import redirect
+from django.utils import timezone
 
-from accounts.selectors import instance_has_users
+from accounts.selectors import instance_has_users, time_zone_for
 
 # Paths that work before anyone has signed in. The API authenticates each request itself and
 # answers 401 in JSON rather than redirecting to a login page.
@@ -32,3 +33,18 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class UserTimeZoneMiddleware:
+    """Pages show times in the signed-in user's time zone (stored in UTC, SPEC 2)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            timezone.activate(time_zone_for(request.user))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -2,16 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import FirstUserForm
 from accounts.selectors import instance_has_users
 from accounts.services import first_user_create
-from purchases.selectors import purchase_count
 from spends.errors import NotFound
-from warranties.selectors import warranty_count
 
 
 @login_not_required
@@ -35,15 +33,10 @@ def setup(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
-            return redirect("home")
+            return redirect("dashboard")
     return render(request, "accounts/setup.html", {"form": form})
 
 
 @require_http_methods(["GET"])
-def home(request):
-    """The signed-in home page (the dashboard arrives with the pages)."""
-    context = {
-        "purchase_count": purchase_count(request.user),
-        "warranty_count": warranty_count(request.user),
-    }
-    return render(request, "accounts/home.html", context)
+def settings(request):
+    return HttpResponse("Settings")

@@ -50,8 +50,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "spends.middleware.HtmxMessagesMiddleware",
     "accounts.middleware.FirstRunMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.UserTimeZoneMiddleware",
     # Axes goes last so that it sees the outcome of the login views.
     "axes.middleware.AxesMiddleware",
 ]
@@ -94,7 +96,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (SPEC section 1): 5 failures in 15 minutes for one username or for one

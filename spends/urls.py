@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from accounts import views as account_views
 from spends import views
@@ -13,7 +13,11 @@ admin.site.site_header = "Spends Tracker administration"
 admin.site.site_title = "Spends Tracker admin"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", include("analytics.urls")),
+    path("", include("purchases.urls")),
+    path("", include("warranties.urls")),
+    path("", include("accounts.urls")),
+    path("", include("catalog.urls")),
     path("setup", account_views.setup, name="setup"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,11 +4,14 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 
 from spends.currencies import currency_symbol
 from spends.dates import format_date
 
 register = template.Library()
+
+FORMAT_EXAMPLE_DATE = datetime.date(2026, 1, 30)
 
 
 @register.simple_tag(takes_context=True)
@@ -17,9 +20,19 @@ def user_date(context, value) -> str:
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        value = timezone.localtime(value).date()
+    return format_date(value, _date_format(context))
+
+
+@register.simple_tag(takes_context=True)
+def user_date_example(context) -> str:
+    """The hint beneath date inputs (SPEC 3): a fixed date written in the user's format."""
+    return format_date(FORMAT_EXAMPLE_DATE, _date_format(context))
+
+
+def _date_format(context) -> str:
     preferences = context.get("preferences")
-    return format_date(value, preferences.date_format if preferences else "YYYY-MM-DD")
+    return preferences.date_format if preferences else "YYYY-MM-DD"
 
 
 @register.filter

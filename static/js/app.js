@@ -50,6 +50,34 @@
     applyTheme(storedTheme());
     showToasts(document);
   });
+  // The one modal dialog (templates/partials/dialog.html): opened when a fragment is swapped
+  // into it, closed when the server sends the "dialog:close" trigger, emptied once hidden.
+  function dialogModal() {
+    var element = document.getElementById("dialog");
+    return element && window.bootstrap ? window.bootstrap.Modal.getOrCreateInstance(element) : null;
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "dialog-content") { return; }
+    var modal = dialogModal();
+    if (!modal) { return; }
+    modal.show();
+    var field = event.detail.target.querySelector(".is-invalid, [autofocus], input:not([type=hidden]), select, textarea");
+    if (field && document.getElementById("dialog").classList.contains("show")) { field.focus(); }
+  });
+  document.addEventListener("shown.bs.modal", function (event) {
+    if (event.target.id !== "dialog") { return; }
+    var field = event.target.querySelector(".is-invalid, [autofocus], input:not([type=hidden]), select, textarea");
+    if (field) { field.focus(); }
+  });
+  document.addEventListener("hidden.bs.modal", function (event) {
+    if (event.target.id === "dialog") { document.getElementById("dialog-content").innerHTML = ""; }
+  });
+  document.addEventListener("dialog:close", function () {
+    var modal = dialogModal();
+    if (modal) { modal.hide(); }
+  });
+
   document.addEventListener("htmx:afterSettle", function () { showToasts(document); });
   document.addEventListener("htmx:oobAfterSwap", function () { showToasts(document); });
 })();

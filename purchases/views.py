@@ -1,0 +1,7 @@
+from django.http import HttpResponse
+from django.views.decorators.http import require_http_methods
+
+
+@require_http_methods(["GET"])
+def inventory(request):
+    return HttpResponse("Inventory")
