@@ -23,8 +23,14 @@ def render_page(
 ) -> HttpResponse:
     """The whole page, or only `partial` when htmx asked for it.
 
-    A boosted request (hx-boost) wants the whole page, so it gets it."""
-    if partial and request.htmx and not request.htmx.boosted:
+    A boosted request (hx-boost) and htmx restoring history on Back (it swaps the whole body)
+    want the whole page, so they get it."""
+    if (
+        partial
+        and request.htmx
+        and not request.htmx.boosted
+        and not request.htmx.history_restore_request
+    ):
         template_name = f"{template_name}#{partial}"
     return render(request, template_name, context, status=status)
 
