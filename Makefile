@@ -7,12 +7,12 @@ PY := .venv/bin/python
 # The PostgreSQL that the second test run uses; its test database is created and dropped.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help env run dev test lint test-sqlite test-postgres migrate clean
+.PHONY: help env run dev test lint test-sqlite test-postgres test-e2e migrate clean
 
 help:
 	@echo "make run    serve on http://$(HOST):$(PORT) with gunicorn (SQLite in ./data by default)"
 	@echo "make dev    Django's development server with auto-reload"
-	@echo "make test   lint, migration check, tests on SQLite and on PostgreSQL"
+	@echo "make test   lint, migration check, tests on SQLite and on PostgreSQL, browser tests"
 
 env:
 	@scripts/bootstrap
@@ -46,7 +46,13 @@ test-postgres: env
 		echo "=== PostgreSQL not reachable at $(TEST_POSTGRES_URL): its test run is SKIPPED ==="; \
 	fi
 
-test: lint test-sqlite test-postgres
+# Browser tests: Playwright drives the system Chromium (installed here when missing and allowed;
+# otherwise the script says how), once, on SQLite.
+test-e2e: env
+	@chromium=$$(scripts/ensure-chromium) && echo "=== Browser tests (Chromium: $$chromium) ===" && \
+		SPENDS_DATA_DIR=$$(mktemp -d) DATABASE_URL= CHROMIUM_PATH="$$chromium" $(PY) -m pytest e2e $(PYTEST_ARGS)
+
+test: lint test-sqlite test-postgres test-e2e
 
 clean:
 	rm -rf .venv staticfiles

@@ -1,0 +1,61 @@
+"""First run, sign-in and the theme: the journeys that every page shares."""
+
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from conftest import PASSWORD
+
+
+def test_first_run_creates_the_first_account_and_signs_in(page, live_server, transactional_db):
+    page.goto("/inventory")
+    expect(page).to_have_url(f"{live_server.url}/setup")
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("status").filter(has_text="Welcome, owner")).to_be_visible()
+    owner = get_user_model().objects.get()
+    assert owner.username == "owner" and owner.is_superuser
+    # Once someone exists, the set-up page is gone.
+    response = page.request.get("/setup")
+    assert response.status == 404
+
+
+def test_sign_out_and_in_again(page, live_server, e2e_user):
+    page.goto("/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.get_by_role("button", name="alice").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.goto("/inventory")
+    expect(page).to_have_url(f"{live_server.url}/login/?next=/inventory")
+
+
+def test_the_theme_choice_survives_a_reload_without_a_flash(signed_in_page):
+    page = signed_in_page
+    page.goto("/")
+    html = page.locator("html")
+    page.get_by_role("button", name="Theme").click()
+    page.get_by_role("button", name="Dark").click()
+    expect(html).to_have_attribute("data-bs-theme", "dark")
+
+    # The head script sets the theme before the first paint: read the attribute as soon as the
+    # document exists, before stylesheets and deferred scripts have run.
+    page.add_init_script(
+        "document.addEventListener('readystatechange', () => {"
+        " if (!window.__firstTheme) window.__firstTheme ="
+        " document.documentElement.getAttribute('data-bs-theme'); }, {once: true});"
+    )
+    page.reload()
+    expect(html).to_have_attribute("data-bs-theme", "dark")
+    assert page.evaluate("window.__firstTheme") == "dark"
+
+    page.get_by_role("button", name="Theme").click()
+    page.get_by_role("button", name="Light").click()
+    page.reload()
+    expect(html).to_have_attribute("data-bs-theme", "light")
