@@ -6,9 +6,16 @@ from django.contrib.auth import get_user_model
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session")
+def _empty_static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("staticfiles")
+
+
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    # The hashed-name storage needs `collectstatic` first; tests render pages from the sources.
+def _plain_static_files(settings, _empty_static_root):
+    # The hashed-name storage needs `collectstatic` first; tests render pages from the sources
+    # (served by the finders), and whitenoise gets an empty collected folder instead of none.
+    settings.STATIC_ROOT = _empty_static_root
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,6 +1,6 @@
 from uuid import UUID
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from purchases.schemas import PurchaseFields, PurchaseFilterQuery, PurchaseIn, PurchaseOut
@@ -30,7 +30,7 @@ def create_purchase(request, payload: PurchaseIn):
     """Creates the purchase, and its warranty when `warranty` is given, in one transaction. A
     `retailer_name` or `brand_name` that does not exist yet creates it."""
     fields = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
-    return 201, purchase_create(owner=request.auth, **fields)
+    return Status(201, purchase_create(owner=request.auth, **fields))
 
 
 @router.get("/{purchase_id}", response={200: PurchaseOut, **ERRORS}, summary="Get a purchase")
@@ -61,4 +61,4 @@ def patch_purchase(request, purchase_id: UUID, payload: PurchaseFields):
 def delete_purchase(request, purchase_id: UUID):
     """Deletes the purchase with its warranty and attachments."""
     purchase_delete(owner=request.auth, purchase_id=purchase_id)
-    return 204, None
+    return Status(204, None)

@@ -1,6 +1,6 @@
 from uuid import UUID
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -67,4 +67,4 @@ def put_warranty(request, warranty_id: UUID, payload: WarrantyUpdate):
 @router.delete("/{warranty_id}", response={204: None, 401: dict, 404: dict}, summary="Delete")
 def delete_warranty(request, warranty_id: UUID):
     warranty_delete(warranty=warranty_get(request.auth, warranty_id))
-    return 204, None
+    return Status(204, None)
