@@ -1,15 +1,29 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import FirstUserForm
-from accounts.selectors import instance_has_users
-from accounts.services import first_user_create
+from accounts.forms import ApiTokenForm, FirstUserForm, PreferencesForm
+from accounts.selectors import api_token_list, instance_has_users, preferences_for, today_for
+from accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    first_user_create,
+)
+from accounts.services import (
+    preferences_update as preferences_save,
+)
+from analytics.cards import DASHBOARD_CARDS
+from catalog.views import KINDS as CATALOG_KINDS
+from catalog.views import catalog_context
 from spends.errors import NotFound
+from spends.htmx import HtmxHttpRequest, close_dialog, render_page
 
 
 @login_not_required
@@ -37,6 +51,150 @@ def setup(request):
     return render(request, "accounts/setup.html", {"form": form})
 
 
+# The settings page (/settings): one card per section, each an include with an id for anchors,
+# listed in the in-page navigation. A new section is one line here and one template.
+@dataclass(frozen=True)
+class SettingsSection:
+    id: str
+    title: str
+    icon: str
+    template: str
+    staff_only: bool = False
+
+
+SETTINGS_SECTIONS = (
+    SettingsSection(
+        "preferences", "Preferences", "bi-sliders", "accounts/settings_preferences.html"
+    ),
+    SettingsSection("appearance", "Appearance", "bi-palette", "accounts/settings_appearance.html"),
+    SettingsSection("catalog", "Retailers and brands", "bi-shop", "catalog/settings_catalog.html"),
+    SettingsSection("tokens", "API tokens", "bi-key", "accounts/settings_tokens.html"),
+)
+SETTINGS_TEMPLATE = "accounts/settings.html"
+
+
+def preferences_form(user, data=None) -> PreferencesForm:
+    preferences = preferences_for(user)
+    initial = {
+        "currency_code": preferences.currency_code,
+        "date_format": preferences.date_format,
+        "timezone": preferences.timezone,
+    }
+    return PreferencesForm(data, initial=initial, today=today_for(user))
+
+
+def settings_context(request, **overrides) -> dict:
+    """Everything the settings page shows. Lists are lazy querysets, so a view that answers
+    with one region runs only that region's queries."""
+    user = request.user
+    context = {
+        "sections": [s for s in SETTINGS_SECTIONS if not s.staff_only or user.is_staff],
+        "preferences_form": None,
+        "dashboard_cards": DASHBOARD_CARDS,
+        "catalogs": [catalog_context(user, kind) for kind in CATALOG_KINDS],
+        "token_form": ApiTokenForm(prefix="token"),
+        "tokens": api_token_list(user),
+        "new_token": None,
+        **overrides,
+    }
+    if context["preferences_form"] is None:
+        context["preferences_form"] = preferences_form(user)
+    return context
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: beside its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def render_settings(
+    request: HtmxHttpRequest, *, region: str, status: int = 200, **overrides
+) -> HttpResponse:
+    """The whole settings page, or for htmx only `region` (a "template#partial" of one
+    section): render_page's rule, with the section's own template for the fragment."""
+    context = settings_context(request, **overrides)
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        return render(request, region, context, status=status)
+    return render(request, SETTINGS_TEMPLATE, context, status=status)
+
+
+def _settings_url(section: str) -> str:
+    return f"{reverse('settings')}#{section}"
+
+
+PREFERENCES_REGION = "accounts/settings_preferences.html#preferences-form"
+TOKENS_REGION = "accounts/settings_tokens.html#api-tokens"
+
+
 @require_http_methods(["GET"])
-def settings(request):
-    return HttpResponse("Settings")
+def settings(request: HtmxHttpRequest) -> HttpResponse:
+    return render_page(request, SETTINGS_TEMPLATE, settings_context(request))
+
+
+@require_http_methods(["GET", "POST"])
+def preferences_update(request: HtmxHttpRequest) -> HttpResponse:
+    """GET: the preferences form (the settings page without htmx). POST: save it."""
+    if request.method == "GET":
+        return render_settings(request, region=PREFERENCES_REGION)
+    form = preferences_form(request.user, request.POST)
+    if form.is_valid():
+        try:
+            preferences_save(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, "Preferences saved.")
+            if not request.htmx:
+                return redirect(_settings_url("preferences"))
+            return render_settings(request, region=PREFERENCES_REGION)
+    return render_settings(request, region=PREFERENCES_REGION, status=422, preferences_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def token_create(request: HtmxHttpRequest) -> HttpResponse:
+    """GET: the tokens (the settings page without htmx). POST: create one and show it, once.
+
+    The new token is in this answer only (never stored, so a plain POST answers the page
+    itself rather than redirecting)."""
+    if request.method == "GET":
+        return render_settings(request, region=TOKENS_REGION)
+    form = ApiTokenForm(request.POST, prefix="token")
+    if form.is_valid():
+        try:
+            record, token = api_token_create(owner=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f'Token "{record.name}" created. Copy it now.')
+            return render_settings(
+                request, region=TOKENS_REGION, new_token={"record": record, "token": token}
+            )
+    return render_settings(request, region=TOKENS_REGION, status=422, token_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def token_revoke(request: HtmxHttpRequest, token_id) -> HttpResponse:
+    """GET: ask for confirmation (in the dialog). POST: revoke the token."""
+    record = api_token_list(request.user).filter(id=token_id).first()
+    if record is None:
+        raise Http404("Unknown token.")
+    if request.method == "POST":
+        try:
+            api_token_revoke(owner=request.user, token_id=record.id)
+        except NotFound:
+            raise Http404("Unknown token.") from None
+        messages.success(request, f'Token "{record.name}" revoked.')
+        if request.htmx:
+            context = settings_context(request, oob=True)
+            return close_dialog(render(request, TOKENS_REGION, context))
+        return redirect(_settings_url("tokens"))
+    return render_page(
+        request,
+        "accounts/settings_token_revoke.html",
+        {"token": record},
+        partial="token-revoke-form",
+    )

@@ -181,9 +181,20 @@ def month_label(first_of_month: datetime.date) -> str:
     return f"{first_of_month.year:04d}-{first_of_month.month:02d}"
 
 
-def owner_purchases(owner, currency_code: str) -> QuerySet[Purchase]:
-    """The owner's purchases in one currency: what every amount and count is made of."""
-    return Purchase.objects.filter(owner=owner, currency_code=currency_code)
+def period_bounds(owner, months: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last days of the last `months` months, today's month last (its last day
+    included, so a purchase dated later this month counts, as in `spending_by_month`)."""
+    firsts = month_starts(today_for(owner), months)
+    return firsts[0], last_day_of_month(firsts[-1])
+
+
+def owner_purchases(owner, currency_code: str, *, months: int | None = None) -> QuerySet[Purchase]:
+    """The owner's purchases in one currency: what every amount and count is made of; only
+    those of the last `months` months (see `period_bounds`) when `months` is given."""
+    purchases = Purchase.objects.filter(owner=owner, currency_code=currency_code)
+    if months is not None:
+        purchases = purchases.filter(purchase_date__range=period_bounds(owner, months))
+    return purchases
 
 
 # Spending -------------------------------------------------------------------------------------
@@ -362,13 +373,16 @@ def warranty_summary(owner) -> WarrantySummary:
 # Retailers, brands, products ------------------------------------------------------------------
 
 
-def _purchase_shares(owner, relation: str, currency: str | None) -> list[dict]:
-    """Purchases in one currency grouped by their retailer or brand (`relation`), those
-    without one together under a `None` id and name; sorted by count, then total, both
-    descending, then name (ignoring case; the group without a name last). One query."""
+def _purchase_shares(
+    owner, relation: str, currency: str | None, months: int | None = None
+) -> list[dict]:
+    """Purchases in one currency (and of the last `months` months, when given) grouped by their
+    retailer or brand (`relation`), those without one together under a `None` id and name;
+    sorted by count, then total, both descending, then name (ignoring case; the group without
+    a name last). One query."""
     currency_code = resolve_currency(owner, currency)
     rows = list(
-        owner_purchases(owner, currency_code)
+        owner_purchases(owner, currency_code, months=months)
         .values(relation, f"{relation}__name")
         .annotate(count=Count("id"), total_spent=money_sum())
         .order_by(
@@ -391,9 +405,12 @@ def _purchase_shares(owner, relation: str, currency: str | None) -> list[dict]:
     ]
 
 
-def by_retailer(owner, *, currency: str | None = None) -> list[RetailerShare]:
+def by_retailer(
+    owner, *, currency: str | None = None, months: int | None = None
+) -> list[RetailerShare]:
     """Purchases per retailer, in one currency only: counts, percentages of the purchase count
-    and totals are all of the purchases in `currency` (default: the preferred one)."""
+    and totals are all of the purchases in `currency` (default: the preferred one); with
+    `months`, only of the purchases of the last `months` months (the dashboard's period)."""
     return [
         RetailerShare(
             retailer_id=row["id"],
@@ -402,12 +419,13 @@ def by_retailer(owner, *, currency: str | None = None) -> list[RetailerShare]:
             percentage=row["percentage"],
             total_spent=row["total_spent"],
         )
-        for row in _purchase_shares(owner, "retailer", currency)
+        for row in _purchase_shares(owner, "retailer", currency, months)
     ]
 
 
-def by_brand(owner, *, currency: str | None = None) -> list[BrandShare]:
-    """Purchases per brand, in one currency only, as `by_retailer`."""
+def by_brand(owner, *, currency: str | None = None, months: int | None = None) -> list[BrandShare]:
+    """Purchases per brand, in one currency only (and one period, with `months`), as
+    `by_retailer`."""
     return [
         BrandShare(
             brand_id=row["id"],
@@ -416,18 +434,21 @@ def by_brand(owner, *, currency: str | None = None) -> list[BrandShare]:
             percentage=row["percentage"],
             total_spent=row["total_spent"],
         )
-        for row in _purchase_shares(owner, "brand", currency)
+        for row in _purchase_shares(owner, "brand", currency, months)
     ]
 
 
-def top_products(owner, *, limit: int = 10, currency: str | None = None) -> list[TopProduct]:
-    """The most bought products in one currency (only purchases in `currency` count), names
-    that differ only in case or surrounding spaces taken as one product; sorted by count, then
-    total, both descending, then name. The name shown is one of the group's spellings (the
-    first in the database's order). One query."""
+def top_products(
+    owner, *, limit: int = 10, currency: str | None = None, months: int | None = None
+) -> list[TopProduct]:
+    """The most bought products in one currency (only purchases in `currency` count, and with
+    `months` only those of the last `months` months), names that differ only in case or
+    surrounding spaces taken as one product; sorted by count, then total, both descending, then
+    name. The name shown is one of the group's spellings (the first in the database's order).
+    One query."""
     currency_code = resolve_currency(owner, currency)
     rows = (
-        owner_purchases(owner, currency_code)
+        owner_purchases(owner, currency_code, months=months)
         .annotate(product_key=Lower(Trim("product_name")))
         .values("product_key")
         .annotate(shown_name=Min("product_name"), count=Count("id"), total_spent=money_sum())

@@ -100,9 +100,15 @@ def browser_problems(live_server) -> BrowserProblems:
     return BrowserProblems(origin=live_server.url)
 
 
-def _new_context(browser, live_server, problems: BrowserProblems, viewport: dict):
+def new_context(browser, live_server, problems: BrowserProblems, viewport: dict):
+    # Reduced motion: Bootstrap and Chart.js skip their animations, so a test never races a
+    # dialog that is still fading in (Bootstrap ignores Escape until it has).
     context = browser.new_context(
-        base_url=live_server.url, viewport=viewport, locale="en-US", timezone_id="UTC"
+        base_url=live_server.url,
+        viewport=viewport,
+        locale="en-US",
+        timezone_id="UTC",
+        reduced_motion="reduce",
     )
     context.set_default_timeout(10_000)
     origin = urlsplit(live_server.url).netloc
@@ -120,7 +126,7 @@ def _new_context(browser, live_server, problems: BrowserProblems, viewport: dict
 
 @pytest.fixture
 def context(browser, live_server, browser_problems):
-    context = _new_context(browser, live_server, browser_problems, DESKTOP)
+    context = new_context(browser, live_server, browser_problems, DESKTOP)
     yield context
     context.close()
 
@@ -135,7 +141,7 @@ def page(context, browser_problems):
 
 @pytest.fixture
 def phone_page(browser, live_server, browser_problems):
-    context = _new_context(browser, live_server, browser_problems, PHONE)
+    context = new_context(browser, live_server, browser_problems, PHONE)
     page = context.new_page()
     browser_problems.watch(page)
     yield page

@@ -1,7 +1,402 @@
-from django.http import HttpResponse
+"""The inventory pages: the purchases table with its filters, the add/edit dialog, delete, bulk
+changes, one-click RECEIVED and a purchase's detail. They call the same selectors and services as
+purchases.api; a service's ValidationError goes onto the form beside its field."""
+
+import dataclasses
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+
+from accounts.selectors import preferences_for, today_for
+from catalog.models import Brand, Retailer
+from purchases import services
+from purchases.forms import PurchaseBulkForm, PurchaseFilterForm, PurchaseForm, catalog_choices
+from purchases.models import Purchase, PurchaseStatus
+from purchases.selectors import (
+    attachment_list,
+    purchase_count,
+    purchase_get,
+    purchase_list,
+)
+from spends.errors import ApplicationError, NotFound
+from spends.htmx import HtmxHttpRequest, close_dialog, render_page
+from spends.paging import paginate
+from warranties.status import WarrantyStatus, is_expiring_soon
+
+# The event that makes the inventory table (and a detail page) fetch itself again.
+PURCHASES_CHANGED = "purchases-changed"
+
+# Sortable columns: sort key and the direction of a first click.
+SORT_COLUMNS = {
+    "product_name": "",
+    "price": "-",
+    "purchase_date": "-",
+    "created_at": "-",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class WarrantyBadge:
+    """How a warranty's derived status is shown: text and icon, never colour alone."""
+
+    status: str
+    label: str
+    css: str
+    icon: str
+    detail: str = ""
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+def warranty_badge(warranty, today: datetime.date) -> WarrantyBadge:
+    if warranty is None:
+        return WarrantyBadge(
+            "NONE", "None", "bg-body-secondary text-body-secondary border", "bi-dash-circle"
+        )
+    status = warranty.status_on(today)
+    days = warranty.days_remaining_on(today)
+    if status == WarrantyStatus.VOIDED:
+        return WarrantyBadge(
+            "VOIDED",
+            "Voided",
+            "bg-secondary-subtle text-secondary-emphasis border",
+            "bi-slash-circle",
+        )
+    if status == WarrantyStatus.EXPIRED:
+        return WarrantyBadge(
+            "EXPIRED",
+            "Expired",
+            "bg-danger-subtle text-danger-emphasis border border-danger-subtle",
+            "bi-x-octagon",
+            f"{_days(-days)} ago",
+        )
+    if days is None:
+        detail = "lifetime"
+    elif days == 0:
+        detail = "ends today"
+    else:
+        detail = f"{_days(days)} left"
+    if is_expiring_soon(voided=warranty.voided, warranty_end=warranty.warranty_end, today=today):
+        return WarrantyBadge(
+            "EXPIRING_SOON",
+            "Expiring soon",
+            "bg-warning-subtle text-warning-emphasis border border-warning-subtle",
+            "bi-hourglass-split",
+            detail,
+        )
+    return WarrantyBadge(
+        "ACTIVE",
+        "Active",
+        "bg-success-subtle text-success-emphasis border border-success-subtle",
+        "bi-shield-check",
+        detail,
+    )
+
+
+def _with_badges(purchases, today: datetime.date) -> list[Purchase]:
+    """Attach the warranty badge to each row; the warranty came with the row (select_related)."""
+    rows = list(purchases)
+    for purchase in rows:
+        purchase.warranty_badge = warranty_badge(getattr(purchase, "warranty", None), today)
+    return rows
+
+
+def _purchase_or_404(request: HtmxHttpRequest, purchase_id) -> Purchase:
+    try:
+        purchase = purchase_get(request.user, purchase_id)
+    except NotFound:
+        raise Http404("Purchase not found.") from None
+    purchase.warranty_badge = warranty_badge(
+        getattr(purchase, "warranty", None), today_for(request.user)
+    )
+    return purchase
+
+
+def _next_url(request: HtmxHttpRequest, default: str) -> str:
+    """Where a plain form goes back to: its `next` field when it is one of our own pages."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _no_swap(response: HttpResponse) -> HttpResponse:
+    """An htmx answer that swaps nothing in place; its toast still travels out of band (added by
+    HtmxMessagesMiddleware)."""
+    response["HX-Retarget"] = "body"
+    response["HX-Reswap"] = "none"
+    return response
+
+
+def _done(request: HtmxHttpRequest, *events: str) -> HttpResponse:
+    """An htmx form succeeded: close the dialog and tell the page (`events`)."""
+    return close_dialog(_no_swap(HttpResponse("")), *events)
+
+
+def _sorting(current: str) -> dict:
+    """Per sortable column: the sort its header link sets, its aria-sort and its arrow."""
+    columns = {}
+    for key, first in SORT_COLUMNS.items():
+        if current == key:
+            columns[key] = {"next": f"-{key}", "aria": "ascending", "icon": "bi-arrow-up"}
+        elif current == f"-{key}":
+            columns[key] = {"next": key, "aria": "descending", "icon": "bi-arrow-down"}
+        else:
+            columns[key] = {"next": f"{first}{key}", "aria": "none", "icon": "bi-arrow-down-up"}
+    return columns
 
 
 @require_http_methods(["GET"])
-def inventory(request):
-    return HttpResponse("Inventory")
+def inventory(request: HtmxHttpRequest) -> HttpResponse:
+    owner = request.user
+    retailers = catalog_choices(owner, Retailer)
+    brands = catalog_choices(owner, Brand)
+    filter_form = PurchaseFilterForm(request.GET, owner=owner, retailers=retailers, brands=brands)
+    filters = filter_form.filters()
+    page = paginate(request.GET, purchase_list(owner, filters))
+    page.page_obj.object_list = _with_badges(page.page_obj.object_list, today_for(owner))
+    has_purchases = page.page_obj.paginator.count > 0 or purchase_count(owner) > 0
+    context = {
+        **page.as_context(),
+        "filter_form": filter_form,
+        "filtered": filter_form.has_filters(),
+        "has_purchases": has_purchases,
+        "sort": filters.sort,
+        "sorting": _sorting(filters.sort),
+        "retailers": retailers,
+        "brands": brands,
+        "statuses": PurchaseStatus.choices,
+        "bulk_none": PurchaseBulkForm.NONE,
+    }
+    return render_page(request, "purchases/inventory.html", context, partial="purchase-table")
+
+
+def _form_context(request: HtmxHttpRequest, form: PurchaseForm, **extra) -> dict:
+    owner = request.user
+    return {
+        "form": form,
+        "retailer_names": [name for _, name in catalog_choices(owner, Retailer)],
+        "brand_names": [name for _, name in catalog_choices(owner, Brand)],
+        "in_dialog": bool(request.htmx),
+        **extra,
+    }
+
+
+def _save_purchase(request: HtmxHttpRequest, form: PurchaseForm, purchase_id=None):
+    """Call the service as purchases.api does; a refused value goes beside its field."""
+    fields = form.purchase_fields()
+    warranty = form.warranty_data()
+    try:
+        if purchase_id is None:
+            if warranty is not None:
+                fields["warranty"] = warranty
+            return services.purchase_create(owner=request.user, **fields)
+        return services.purchase_update(
+            owner=request.user, purchase_id=purchase_id, warranty=warranty, **fields
+        )
+    except NotFound:
+        raise Http404("Purchase not found.") from None
+    except ValidationError as error:
+        form.add_service_error(error)
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def purchase_create(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = PurchaseForm(request.POST)
+        if form.is_valid():
+            purchase = _save_purchase(request, form)
+            if purchase is not None:
+                messages.success(request, f"Added “{purchase.product_name}”.")
+                if request.htmx:
+                    return _done(request, PURCHASES_CHANGED)
+                return redirect("inventory")
+        status = 422
+    else:
+        form = PurchaseForm(
+            initial={
+                "currency_code": preferences_for(request.user).currency_code,
+                "purchase_date": today_for(request.user),
+            }
+        )
+        status = 200
+    context = _form_context(
+        request,
+        form,
+        title="Add purchase",
+        action=reverse("purchase_create"),
+        submit_label="Add purchase",
+        cancel_url=reverse("inventory"),
+    )
+    return render_page(
+        request, "purchases/purchase_form.html", context, partial="purchase-form", status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def purchase_update(request: HtmxHttpRequest, purchase_id) -> HttpResponse:
+    purchase = _purchase_or_404(request, purchase_id)
+    if request.method == "POST":
+        form = PurchaseForm(request.POST)
+        if form.is_valid():
+            saved = _save_purchase(request, form, purchase_id=purchase.id)
+            if saved is not None:
+                messages.success(request, f"Saved “{saved.product_name}”.")
+                if request.htmx:
+                    return _done(request, PURCHASES_CHANGED)
+                return redirect(_next_url(request, reverse("inventory")))
+        status = 422
+    else:
+        form = PurchaseForm(initial=PurchaseForm.initial_for(purchase))
+        status = 200
+    context = _form_context(
+        request,
+        form,
+        purchase=purchase,
+        title=f"Edit “{purchase.product_name}”",
+        action=reverse("purchase_update", args=[purchase.id]),
+        submit_label="Save changes",
+        cancel_url=_next_url(request, reverse("inventory")),
+        next=_next_url(request, ""),
+    )
+    return render_page(
+        request, "purchases/purchase_form.html", context, partial="purchase-form", status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def purchase_delete(request: HtmxHttpRequest, purchase_id) -> HttpResponse:
+    purchase = _purchase_or_404(request, purchase_id)
+    detail_url = reverse("purchase_detail", args=[purchase.id])
+    if request.method == "POST":
+        try:
+            services.purchase_delete(owner=request.user, purchase_id=purchase.id)
+        except NotFound:
+            raise Http404("Purchase not found.") from None
+        messages.success(request, f"Deleted “{purchase.product_name}”.")
+        if request.htmx:
+            if request.htmx.current_url_abs_path and (
+                request.htmx.current_url_abs_path.split("?")[0] == detail_url
+            ):
+                # Its own page is gone: go to the inventory, where the toast shows.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("inventory")
+                return response
+            return _done(request, PURCHASES_CHANGED)
+        return redirect("inventory")
+    context = {
+        "purchase": purchase,
+        "in_dialog": bool(request.htmx),
+        "cancel_url": _next_url(request, reverse("inventory")),
+    }
+    return render_page(
+        request, "purchases/purchase_delete.html", context, partial="purchase-delete"
+    )
+
+
+@require_http_methods(["POST"])
+def purchase_receive(request: HtmxHttpRequest, purchase_id) -> HttpResponse:
+    purchase = _purchase_or_404(request, purchase_id)
+    try:
+        purchase = services.purchase_mark_received(owner=request.user, purchase_id=purchase.id)
+    except NotFound:
+        raise Http404("Purchase not found.") from None
+    messages.success(request, f"“{purchase.product_name}” marked received.")
+    if request.htmx:
+        if request.htmx.target == f"purchase-{purchase.id}":
+            [purchase] = _with_badges([purchase], today_for(request.user))
+            return render_page(
+                request, "purchases/inventory.html", {"purchase": purchase}, partial="purchase-row"
+            )
+        response = _no_swap(HttpResponse(""))
+        response["HX-Trigger"] = PURCHASES_CHANGED
+        return response
+    return redirect(_next_url(request, reverse("inventory")))
+
+
+def _bulk_page(request: HtmxHttpRequest, form: PurchaseBulkForm, *, status: int, **extra):
+    context = {
+        "form": form,
+        "in_dialog": bool(request.htmx),
+        "next": _next_url(request, reverse("inventory")),
+        **extra,
+    }
+    return render_page(
+        request, "purchases/purchase_bulk.html", context, partial="purchase-bulk", status=status
+    )
+
+
+def _bulk_refused(request: HtmxHttpRequest, form: PurchaseBulkForm, problem: str):
+    """Nothing was changed: with htmx a toast (the selection stays as it was), without a page
+    that says why."""
+    if request.htmx:
+        messages.error(request, f"Nothing was changed: {problem}")
+        return _no_swap(HttpResponse("", status=422))
+    return _bulk_page(request, form, status=422, problem=problem)
+
+
+@require_http_methods(["POST"])
+def purchase_bulk(request: HtmxHttpRequest) -> HttpResponse:
+    owner = request.user
+    form = PurchaseBulkForm(request.POST)
+    back = _next_url(request, reverse("inventory"))
+    if not form.is_valid():
+        return _bulk_refused(
+            request, form, " ".join(error for errors in form.errors.values() for error in errors)
+        )
+    ids = form.cleaned_data["ids"]
+    action = form.cleaned_data["action"]
+    if action == "delete":
+        if not form.cleaned_data["confirm"]:
+            selected = purchase_list(owner).filter(id__in=ids)
+            return _bulk_page(
+                request,
+                form,
+                status=200,
+                selected=selected[:10],
+                selected_count=selected.count(),
+                ids=ids,
+            )
+        count = services.purchase_bulk_delete(owner=owner, purchase_ids=ids)
+        messages.success(request, f"Deleted {count} purchase{'' if count == 1 else 's'}.")
+    else:
+        try:
+            count = services.purchase_bulk_update(
+                owner=owner, purchase_ids=ids, **form.cleaned_data["changes"]
+            )
+        except ValidationError as error:
+            return _bulk_refused(request, form, " ".join(error.messages))
+        messages.success(request, f"Updated {count} purchase{'' if count == 1 else 's'}.")
+    if request.htmx:
+        return _done(request, PURCHASES_CHANGED)
+    return redirect(back)
+
+
+@require_http_methods(["GET"])
+def purchase_detail(request: HtmxHttpRequest, purchase_id) -> HttpResponse:
+    purchase = _purchase_or_404(request, purchase_id)
+    try:
+        attachments = list(attachment_list(request.user, purchase.id))
+    except NotFound:
+        raise Http404("Purchase not found.") from None
+    context = {
+        "purchase": purchase,
+        "warranty": getattr(purchase, "warranty", None),
+        "attachments": attachments,
+    }
+    return render_page(
+        request, "purchases/purchase_detail.html", context, partial="purchase-detail"
+    )

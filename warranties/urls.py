@@ -4,4 +4,5 @@ from warranties import views
 
 urlpatterns = [
     path("warranties", views.warranties, name="warranties"),
+    path("warranties/<uuid:warranty_id>/void", views.warranty_void, name="warranty_void"),
 ]

@@ -58,7 +58,8 @@
   }
 
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (!event.detail.target || event.detail.target.id !== "dialog-content") { return; }
+    var target = event.detail.target;
+    if (!target || target.id !== "dialog-content" || !target.children.length) { return; }
     var modal = dialogModal();
     if (!modal) { return; }
     modal.show();
