@@ -1,6 +1,8 @@
 """First run, sign-in and the theme: the journeys that every page shares."""
 
+import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
@@ -59,3 +61,22 @@ def test_the_theme_choice_survives_a_reload_without_a_flash(signed_in_page):
     page.get_by_role("button", name="Light").click()
     page.reload()
     expect(html).to_have_attribute("data-bs-theme", "light")
+
+
+def test_the_browser_checks_catch_policy_violations_and_other_hosts(
+    signed_in_page, browser_problems
+):
+    """The net under every browser test: an inline style refused by the Content Security Policy
+    and a request to another host are both recorded as problems (and would fail the test)."""
+    page = signed_in_page
+    page.goto("/")
+    page.evaluate("document.body.setAttribute('style', 'color: red')")
+    page.evaluate("fetch('http://example.com/tracker.js').catch(() => null)")
+    with pytest.raises(PlaywrightError):
+        page.goto("http://example.com/")
+    page.wait_for_timeout(300)
+    problems = "\n".join(browser_problems.problems)
+    assert "Applying inline style violates" in problems
+    assert 'violates the following Content Security Policy directive: "connect-src' in problems
+    assert "request to another host: http://example.com/" in problems
+    browser_problems.problems.clear()
