@@ -23,6 +23,7 @@ from analytics.cards import DASHBOARD_CARDS
 from catalog.views import KINDS as CATALOG_KINDS
 from catalog.views import catalog_context
 from spends.errors import NotFound
+from spends.forms import add_service_errors
 from spends.htmx import HtmxHttpRequest, close_dialog, render_page
 
 
@@ -102,15 +103,6 @@ def settings_context(request, **overrides) -> dict:
     return context
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: beside its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def render_settings(
     request: HtmxHttpRequest, *, region: str, status: int = 200, **overrides
 ) -> HttpResponse:
@@ -145,7 +137,7 @@ def preferences_update(request: HtmxHttpRequest) -> HttpResponse:
         try:
             preferences_save(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Preferences saved.")
             if not request.htmx:
@@ -167,7 +159,7 @@ def token_create(request: HtmxHttpRequest) -> HttpResponse:
         try:
             record, token = api_token_create(owner=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f'Token "{record.name}" created. Copy it now.')
             return render_settings(

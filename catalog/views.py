@@ -14,6 +14,7 @@ from catalog.models import Brand, CatalogEntry, Retailer
 from catalog.selectors import CatalogModel, catalog_get, catalog_list
 from catalog.services import catalog_create, catalog_delete, catalog_merge, catalog_update
 from spends.errors import Conflict, NotFound
+from spends.forms import add_service_errors
 from spends.htmx import HtmxHttpRequest, close_dialog, render_page
 
 KINDS: dict[str, CatalogModel] = {"retailers": Retailer, "brands": Brand}
@@ -48,15 +49,6 @@ def _entry(request, model: CatalogModel, entry_id) -> CatalogEntry:
         raise Http404("Not found.") from None
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: beside its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _settings_url() -> str:
     return reverse("settings") + "#catalog"
 
@@ -88,7 +80,7 @@ def catalog_entries(request: HtmxHttpRequest, kind: str) -> HttpResponse:
             except Conflict as error:
                 form.add_error("name", error.message)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, f'{model._meta.verbose_name.capitalize()} "{entry.name}" added.'
@@ -121,7 +113,7 @@ def catalog_edit(request: HtmxHttpRequest, kind: str, entry_id) -> HttpResponse:
             except Conflict as error:
                 form.add_error("name", error.message)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 label = model._meta.verbose_name.capitalize()
                 if updated.name != entry.name:
@@ -160,7 +152,7 @@ def catalog_merge_view(request: HtmxHttpRequest, kind: str, entry_id) -> HttpRes
             except NotFound:
                 form.add_error("into", f"Choose one of your {model._meta.verbose_name_plural}.")
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 moved = entry.purchase_count
                 noun = "purchase" if moved == 1 else "purchases"

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 
@@ -178,3 +179,15 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def open_dialog(page):
+    """The modal dialog once it is fully open: shown and holding the keyboard focus (Bootstrap
+    only hears Escape from inside it, and moves the focus there when it has opened)."""
+    dialog = page.locator("#dialog")
+    expect(dialog).to_be_visible()
+    page.wait_for_function(
+        "() => { const dialog = document.getElementById('dialog');"
+        " return dialog.classList.contains('show') && dialog.contains(document.activeElement); }"
+    )
+    return dialog

@@ -109,8 +109,17 @@ def test_a_hidden_card_stays_hidden(signed_in_page, known_purchases):
     page.get_by_test_id("customise-cards").click()
     page.get_by_label("Total spent").uncheck()
     expect(page.get_by_test_id("card-spent")).to_be_hidden()
+    # Hidden from the first paint: when the document has been parsed, before the deferred
+    # scripts (cards.js among them) run, the card is already not displayed.
+    page.add_init_script(
+        "document.addEventListener('readystatechange', () => {"
+        " const card = document.querySelector('[data-card=spent]');"
+        " if (card && window.__firstDisplay === undefined)"
+        " window.__firstDisplay = getComputedStyle(card).display; });"
+    )
     page.reload()
     expect(page.get_by_test_id("card-spent")).to_be_hidden()
+    assert page.evaluate("window.__firstDisplay") == "none"
     expect(page.get_by_test_id("card-count")).to_be_visible()
     page.goto("/settings")
     expect(page.get_by_label("Total spent")).not_to_be_checked()

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from catalog.tests.factories import RetailerFactory
+from e2e.conftest import open_dialog
 from purchases.models import Purchase, PurchaseStatus
 from purchases.tests.factories import PurchaseFactory
 from warranties.models import Warranty
@@ -31,8 +32,7 @@ def test_add_a_purchase_with_a_warranty_and_fix_a_validation_error(
     browser_problems.expected_statuses.add(422)  # the form answers 422 with its errors
     expect(page.get_by_test_id("empty-inventory")).to_be_visible()
     page.get_by_test_id("add-purchase").click()
-    dialog = page.locator("#dialog")
-    expect(dialog).to_be_visible()
+    dialog = open_dialog(page)
     dialog.get_by_label("Product").fill("Noise-cancelling headphones")
     dialog.get_by_label("Price").fill("1.005")
     dialog.get_by_label("Purchase date").fill("2026-03-14")
@@ -69,7 +69,7 @@ def test_edit_in_the_dialog(inventory, e2e_user):
     page = inventory
     page.reload()
     page.get_by_test_id("edit-purchase").click()
-    dialog = page.locator("#dialog")
+    dialog = open_dialog(page)
     expect(dialog.get_by_label("Product")).to_have_value("Old name")
     dialog.get_by_label("Product").fill("New name")
     dialog.get_by_label("Price").fill("12.50")
@@ -176,7 +176,7 @@ def test_delete_after_confirmation(inventory, e2e_user):
     page.reload()
     row = rows(page).filter(has_text="Delete me")
     row.get_by_test_id("delete-purchase").click()
-    dialog = page.locator("#dialog")
+    dialog = open_dialog(page)
     expect(dialog).to_contain_text("Delete me")
     # Escape closes the dialog and deletes nothing.
     page.keyboard.press("Escape")
@@ -184,7 +184,7 @@ def test_delete_after_confirmation(inventory, e2e_user):
     assert Purchase.objects.count() == 2
 
     row.get_by_test_id("delete-purchase").click()
-    dialog.get_by_test_id("confirm-delete").click()
+    open_dialog(page).get_by_test_id("confirm-delete").click()
     expect(dialog).to_be_hidden()
     expect(rows(page)).to_have_count(1)
     expect(rows(page).first).to_contain_text("Keep me")

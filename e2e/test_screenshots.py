@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from e2e.conftest import DESKTOP, PHONE, new_context, screenshot, sign_in
+from e2e.conftest import DESKTOP, PHONE, new_context, open_dialog, screenshot, sign_in
 from purchases.models import Purchase
 
 THEMES = ("light", "dark")
@@ -61,8 +61,7 @@ def test_every_page_looks_finished(
 
         page.goto("/inventory")
         page.get_by_test_id("add-purchase").click()
-        expect(page.locator("#dialog")).to_be_visible()
-        page.wait_for_timeout(400)  # the dialog's fade-in
+        open_dialog(page)
         screenshot(page, f"purchase-dialog-{theme}-{viewport_name}")
     finally:
         context.close()

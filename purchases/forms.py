@@ -16,6 +16,7 @@ from purchases.selectors import (
     purchase_currencies,
 )
 from spends.currencies import CURRENCY_CHOICES
+from spends.forms import add_service_errors
 from warranties.models import WarrantyType
 from warranties.services import MAX_DURATION_MONTHS
 
@@ -280,17 +281,7 @@ class PurchaseForm(forms.Form):
 
     def add_service_error(self, error: ValidationError) -> None:
         """Put a service's ValidationError beside the fields it names."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            field = SERVICE_ERROR_FIELDS.get(key, key)
-            if field not in self.fields:
-                field = None
-            for message in messages:
-                if field is not None and field in self.errors and message in self.errors[field]:
-                    continue
-                self.add_error(field, message)
+        add_service_errors(self, error, SERVICE_ERROR_FIELDS)
 
 
 class MultipleUuidField(forms.Field):

@@ -24,6 +24,7 @@
 
   function applyCards() {
     var hidden = hiddenCards();
+    if (window.spendsHideCards) { window.spendsHideCards(hidden); }  // before-paint.js's sheet
     document.querySelectorAll("[data-card]").forEach(function (card) {
       card.hidden = hidden.indexOf(card.getAttribute("data-card")) !== -1;
     });
