@@ -22,6 +22,13 @@ def _plain_static_files(settings, _empty_static_root):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow on purpose (about 0.3 s a password); the tests create
+    # hundreds of users and check what a login does, not how strong the hash is.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def data_dir(settings, tmp_path):
     """A fresh data directory for tests that store files."""
