@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Length, Trim, Upper
+from django.db.models.functions import Length, Lower, Trim, Upper
 from django.db.models.lookups import Exact
 
 from catalog.models import Brand, Retailer
@@ -68,7 +68,7 @@ class Purchase(OwnedModel):
                 name="purchase_owner_date",
             ),
             models.Index(fields=["owner", "price"], name="purchase_owner_price"),
-            models.Index(fields=["owner", "product_name"], name="purchase_owner_name"),
+            models.Index("owner", Lower("product_name"), name="purchase_owner_name"),
             models.Index(fields=["owner", "created_at"], name="purchase_owner_created"),
             models.Index(fields=["owner", "status"], name="purchase_owner_status"),
             models.Index(fields=["owner", "retailer"], name="purchase_owner_retailer"),

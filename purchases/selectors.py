@@ -2,8 +2,8 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 
 from accounts.selectors import today_for
 from purchases.models import Attachment, Purchase
@@ -45,12 +45,15 @@ def search_condition(search: str) -> Q:
     )
 
 
-def purchase_ordering(sort: str) -> list[str]:
-    """The sort plus the tie-breakers that make paging stable (never a row twice or skipped)."""
+def purchase_ordering(sort: str) -> list:
+    """The sort plus the tie-breakers that make paging stable (never a row twice or skipped).
+    Product names sort as people read them, ignoring case (an index on the lowered name serves
+    it)."""
     key = sort.removeprefix("-")
     if key not in PURCHASE_SORTS:
         raise ValueError(f"Unknown sort {sort!r}")
-    ordering = [sort]
+    expression = Lower(key) if key == "product_name" else F(key)
+    ordering = [expression.desc() if sort.startswith("-") else expression.asc()]
     if key != "created_at":
         ordering.append("-created_at")
     return [*ordering, "id"]

@@ -214,6 +214,18 @@ def test_sorting_by_price(api_client, user):
     assert prices == [100.0, 20.0, 5.0]
 
 
+def test_sorting_by_product_name_ignores_case(api_client, user):
+    for name in ("banana", "Cherry", "apple", "Banana split"):
+        PurchaseFactory(owner=user, product_name=name)
+    names = [
+        item["product_name"]
+        for item in api_client.get(URL, {"sort": "product_name"}).json()["items"]
+    ]
+    assert names == ["apple", "banana", "Banana split", "Cherry"]
+    descending = api_client.get(URL, {"sort": "-product_name"}).json()["items"]
+    assert [item["product_name"] for item in descending] == names[::-1]
+
+
 def test_listing_50_purchases_takes_a_fixed_number_of_queries(
     api_client, user, django_assert_max_num_queries
 ):
