@@ -6,6 +6,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
+from e2e.conftest import sign_in
 
 
 def test_first_run_creates_the_first_account_and_signs_in(page, live_server, transactional_db):
@@ -80,3 +81,17 @@ def test_the_browser_checks_catch_policy_violations_and_other_hosts(
     assert 'violates the following Content Security Policy directive: "connect-src' in problems
     assert "request to another host: http://example.com/" in problems
     browser_problems.problems.clear()
+
+
+def test_on_a_phone_the_sidebar_opens_from_its_toggle(phone_page, e2e_user, live_server):
+    page = phone_page
+    sign_in(page.context, e2e_user, live_server.url)
+    page.goto("/")
+    navigation = page.get_by_role("navigation", name="Main")
+    inventory_link = navigation.get_by_role("link", name="Inventory")
+    expect(inventory_link).to_be_hidden()
+    page.get_by_role("button", name="Open menu").click()
+    expect(inventory_link).to_be_visible()
+    inventory_link.click()
+    expect(page).to_have_url(f"{live_server.url}/inventory")
+    expect(inventory_link).to_be_hidden()
