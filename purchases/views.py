@@ -43,12 +43,10 @@ SORT_COLUMNS = {
 
 @dataclasses.dataclass(frozen=True)
 class WarrantyBadge:
-    """How a warranty's derived status is shown: text and icon, never colour alone."""
+    """A row's warranty status (its look is templates/warranties/status_badge.html) and the
+    days it has left or has been over."""
 
     status: str
-    label: str
-    css: str
-    icon: str
     detail: str = ""
 
 
@@ -58,26 +56,13 @@ def _days(count: int) -> str:
 
 def warranty_badge(warranty, today: datetime.date) -> WarrantyBadge:
     if warranty is None:
-        return WarrantyBadge(
-            "NONE", "None", "bg-body-secondary text-body-secondary border", "bi-dash-circle"
-        )
+        return WarrantyBadge("NONE")
     status = warranty.status_on(today)
     days = warranty.days_remaining_on(today)
     if status == WarrantyStatus.VOIDED:
-        return WarrantyBadge(
-            "VOIDED",
-            "Voided",
-            "bg-secondary-subtle text-secondary-emphasis border",
-            "bi-slash-circle",
-        )
+        return WarrantyBadge("VOIDED")
     if status == WarrantyStatus.EXPIRED:
-        return WarrantyBadge(
-            "EXPIRED",
-            "Expired",
-            "bg-danger-subtle text-danger-emphasis border border-danger-subtle",
-            "bi-x-octagon",
-            f"{_days(-days)} ago",
-        )
+        return WarrantyBadge("EXPIRED", f"{_days(-days)} ago")
     if days is None:
         detail = "lifetime"
     elif days == 0:
@@ -85,20 +70,8 @@ def warranty_badge(warranty, today: datetime.date) -> WarrantyBadge:
     else:
         detail = f"{_days(days)} left"
     if is_expiring_soon(voided=warranty.voided, warranty_end=warranty.warranty_end, today=today):
-        return WarrantyBadge(
-            "EXPIRING_SOON",
-            "Expiring soon",
-            "bg-warning-subtle text-warning-emphasis border border-warning-subtle",
-            "bi-hourglass-split",
-            detail,
-        )
-    return WarrantyBadge(
-        "ACTIVE",
-        "Active",
-        "bg-success-subtle text-success-emphasis border border-success-subtle",
-        "bi-shield-check",
-        detail,
-    )
+        return WarrantyBadge("EXPIRING_SOON", detail)
+    return WarrantyBadge("ACTIVE", detail)
 
 
 def _with_badges(purchases, today: datetime.date) -> list[Purchase]:
