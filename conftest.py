@@ -1,21 +1,24 @@
 """Fixtures shared by every app's tests."""
 
+import tempfile
+
 import pytest
 from django.contrib.auth import get_user_model
 
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(scope="session")
-def _empty_static_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("staticfiles")
+def pytest_configure(config):
+    # Tests serve static files from the sources (the finders); whitenoise, which serves the
+    # collected folder in production, gets an empty one rather than warning that there is none.
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="spends-static-")
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings, _empty_static_root):
-    # The hashed-name storage needs `collectstatic` first; tests render pages from the sources
-    # (served by the finders), and whitenoise gets an empty collected folder instead of none.
-    settings.STATIC_ROOT = _empty_static_root
+def _plain_static_files(settings):
+    # The hashed-name storage needs `collectstatic` first; tests render pages from the sources.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
