@@ -107,11 +107,9 @@ def render_settings(
     request: HtmxHttpRequest, *, region: str, status: int = 200, **overrides
 ) -> HttpResponse:
     """The whole settings page, or for htmx only `region` (a "template#partial" of one
-    section): render_page's rule, with the section's own template for the fragment."""
+    section)."""
     context = settings_context(request, **overrides)
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        return render(request, region, context, status=status)
-    return render(request, SETTINGS_TEMPLATE, context, status=status)
+    return render_page(request, SETTINGS_TEMPLATE, context, partial=region, status=status)
 
 
 def _settings_url(section: str) -> str:

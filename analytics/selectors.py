@@ -373,7 +373,7 @@ def warranty_summary(owner) -> WarrantySummary:
 # Retailers, brands, products ------------------------------------------------------------------
 
 
-def _purchase_shares(
+def purchase_shares(
     owner, relation: str, currency: str | None, months: int | None = None
 ) -> list[dict]:
     """Purchases in one currency (and of the last `months` months, when given) grouped by their
@@ -419,7 +419,7 @@ def by_retailer(
             percentage=row["percentage"],
             total_spent=row["total_spent"],
         )
-        for row in _purchase_shares(owner, "retailer", currency, months)
+        for row in purchase_shares(owner, "retailer", currency, months)
     ]
 
 
@@ -434,7 +434,7 @@ def by_brand(owner, *, currency: str | None = None, months: int | None = None) -
             percentage=row["percentage"],
             total_spent=row["total_spent"],
         )
-        for row in _purchase_shares(owner, "brand", currency, months)
+        for row in purchase_shares(owner, "brand", currency, months)
     ]
 
 

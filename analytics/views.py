@@ -13,7 +13,7 @@ from analytics import selectors
 from analytics.cards import DASHBOARD_CARDS
 from spends.htmx import HtmxHttpRequest, render_page
 from spends.templatetags.formatting import money
-from warranties.status import is_expiring_soon
+from warranties.status import shown_status
 
 # The periods the selector offers, in months; the default is a year.
 PERIODS = (3, 6, 12, 24)
@@ -103,35 +103,17 @@ def share_chart(groups: list[dict], currency: str) -> dict:
     }
 
 
-def retailer_rows(owner, currency: str, months: int) -> list[dict]:
-    return [
-        {"name": row.retailer_name, "count": row.count, "total_spent": row.total_spent}
-        for row in selectors.by_retailer(owner, currency=currency, months=months)
-    ]
-
-
-def brand_rows(owner, currency: str, months: int) -> list[dict]:
-    return [
-        {"name": row.brand_name, "count": row.count, "total_spent": row.total_spent}
-        for row in selectors.by_brand(owner, currency=currency, months=months)
-    ]
-
-
 def warranty_rows(warranties, today: datetime.date) -> list[dict]:
-    rows = []
-    for warranty in warranties:
-        status = warranty.status_on(today)
-        rows.append(
-            {
-                "warranty": warranty,
-                "status": status,
-                "expiring_soon": is_expiring_soon(
-                    voided=warranty.voided, warranty_end=warranty.warranty_end, today=today
-                ),
-                "days_left": warranty.days_remaining_on(today),
-            }
-        )
-    return rows
+    return [
+        {
+            "warranty": warranty,
+            "status": shown_status(
+                voided=warranty.voided, warranty_end=warranty.warranty_end, today=today
+            ),
+            "days_left": warranty.days_remaining_on(today),
+        }
+        for warranty in warranties
+    ]
 
 
 def card_values(
@@ -189,8 +171,10 @@ def dashboard_figures(
     summary = selectors.summary(owner, currency=currency)
     warranties = selectors.warranty_summary(owner)
     timeline = selectors.warranty_timeline(owner, months=months)
-    retailers = share_groups(retailer_rows(owner, currency, months), "No retailer")
-    brands = share_groups(brand_rows(owner, currency, months), "No brand")
+    retailers = share_groups(
+        selectors.purchase_shares(owner, "retailer", currency, months), "No retailer"
+    )
+    brands = share_groups(selectors.purchase_shares(owner, "brand", currency, months), "No brand")
     values = card_values(period_total, period_count, summary.ordered_count, warranties)
 
     return {

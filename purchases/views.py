@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.selectors import preferences_for, today_for
 from catalog.models import Brand, Retailer
@@ -27,7 +28,7 @@ from purchases.selectors import (
 from spends.errors import ApplicationError, NotFound
 from spends.htmx import HtmxHttpRequest, close_dialog, render_page
 from spends.paging import paginate
-from warranties.status import WarrantyStatus, is_expiring_soon
+from warranties.status import WarrantyStatus, shown_status
 
 # The event that makes the inventory table (and a detail page) fetch itself again.
 PURCHASES_CHANGED = "purchases-changed"
@@ -57,21 +58,15 @@ def _days(count: int) -> str:
 def warranty_badge(warranty, today: datetime.date) -> WarrantyBadge:
     if warranty is None:
         return WarrantyBadge("NONE")
-    status = warranty.status_on(today)
+    status = shown_status(voided=warranty.voided, warranty_end=warranty.warranty_end, today=today)
     days = warranty.days_remaining_on(today)
     if status == WarrantyStatus.VOIDED:
-        return WarrantyBadge("VOIDED")
+        return WarrantyBadge(status)
     if status == WarrantyStatus.EXPIRED:
-        return WarrantyBadge("EXPIRED", f"{_days(-days)} ago")
+        return WarrantyBadge(status, f"{_days(-days)} ago")
     if days is None:
-        detail = "lifetime"
-    elif days == 0:
-        detail = "ends today"
-    else:
-        detail = f"{_days(days)} left"
-    if is_expiring_soon(voided=warranty.voided, warranty_end=warranty.warranty_end, today=today):
-        return WarrantyBadge("EXPIRING_SOON", detail)
-    return WarrantyBadge("ACTIVE", detail)
+        return WarrantyBadge(status, "lifetime")
+    return WarrantyBadge(status, "ends today" if days == 0 else f"{_days(days)} left")
 
 
 def _with_badges(purchases, today: datetime.date) -> list[Purchase]:
@@ -106,7 +101,6 @@ def _next_url(request: HtmxHttpRequest, default: str) -> str:
 def _no_swap(response: HttpResponse) -> HttpResponse:
     """An htmx answer that swaps nothing in place; its toast still travels out of band (added by
     HtmxMessagesMiddleware)."""
-    response["HX-Retarget"] = "body"
     response["HX-Reswap"] = "none"
     return response
 
@@ -265,9 +259,7 @@ def purchase_delete(request: HtmxHttpRequest, purchase_id) -> HttpResponse:
                 request.htmx.current_url_abs_path.split("?")[0] == detail_url
             ):
                 # Its own page is gone: go to the inventory, where the toast shows.
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = reverse("inventory")
-                return response
+                return HttpResponseClientRedirect(reverse("inventory"))
             return _done(request, PURCHASES_CHANGED)
         return redirect("inventory")
     context = {

@@ -13,6 +13,14 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def wants_fragment(request: HtmxHttpRequest) -> bool:
+    """htmx asked for a region. A boosted request (hx-boost) and htmx restoring history on Back
+    (it swaps the whole body) want the whole page."""
+    return bool(
+        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
+
+
 def render_page(
     request: HtmxHttpRequest,
     template_name: str,
@@ -21,28 +29,12 @@ def render_page(
     partial: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The whole page, or only `partial` when htmx asked for it.
-
-    A boosted request (hx-boost) and htmx restoring history on Back (it swaps the whole body)
-    want the whole page, so they get it."""
-    if (
-        partial
-        and request.htmx
-        and not request.htmx.boosted
-        and not request.htmx.history_restore_request
-    ):
-        template_name = f"{template_name}#{partial}"
+    """The whole page, or only `partial` when htmx asked for it. `partial` names a region of
+    the page's template, or "other.html#region" when the region lives in a template that the
+    page includes (the settings page's sections)."""
+    if partial and wants_fragment(request):
+        template_name = partial if "#" in partial else f"{template_name}#{partial}"
     return render(request, template_name, context, status=status)
-
-
-def htmx_redirect(request: HtmxHttpRequest, url: str) -> HttpResponse | None:
-    """After an htmx form succeeds where the page must change, htmx follows `HX-Location`
-    (a partial swap with history) rather than a 302 it would swap into the form."""
-    if not request.htmx:
-        return None
-    response = HttpResponse(status=204)
-    response["HX-Location"] = url
-    return response
 
 
 def close_dialog(response: HttpResponse, *events: str) -> HttpResponse:

@@ -1,11 +1,16 @@
 import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import DurationField, ExpressionWrapper, F, QuerySet, Value
 
 from accounts.selectors import today_for
 from spends.errors import NotFound
 from warranties.models import Warranty
-from warranties.status import EXPIRING_SOON_DAYS, expiring_condition, status_condition
+from warranties.status import (
+    EXPIRING_SOON_DAYS,
+    expiring_condition,
+    shown_status_expression,
+    status_condition,
+)
 
 
 def warranty_list(
@@ -29,6 +34,16 @@ def warranty_list(
     if purchase_id:
         queryset = queryset.filter(purchase_id=purchase_id)
     return queryset.order_by(F("warranty_end").asc(nulls_last=True), "created_at", "id")
+
+
+def with_shown_status(queryset: QuerySet[Warranty], today: datetime.date) -> QuerySet[Warranty]:
+    """Each row's shown status (warranties.status.shown_status) and the days it has left or has
+    been over, computed by the database for a whole list rather than per row."""
+    return queryset.annotate(
+        shown_status=shown_status_expression(today),
+        days_left=ExpressionWrapper(F("warranty_end") - Value(today), output_field=DurationField()),
+        days_ago=ExpressionWrapper(Value(today) - F("warranty_end"), output_field=DurationField()),
+    )
 
 
 def warranty_expiring(owner, *, days: int = EXPIRING_SOON_DAYS) -> QuerySet[Warranty]:

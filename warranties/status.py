@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 
 EXPIRING_SOON_DAYS = 30
+# What the pages show for an ACTIVE warranty within the expiring-soon window.
+EXPIRING_SOON = "EXPIRING_SOON"
 
 
 class WarrantyStatus(models.TextChoices):
@@ -40,6 +42,14 @@ def is_expiring_soon(
     if warranty_status(voided=voided, warranty_end=warranty_end, today=today) != "ACTIVE":
         return False
     return warranty_end is not None and warranty_end <= today + datetime.timedelta(days=days)
+
+
+def shown_status(*, voided: bool, warranty_end: datetime.date | None, today: datetime.date) -> str:
+    """The status a page shows: EXPIRING_SOON for an active warranty in the window, else the
+    status itself."""
+    if is_expiring_soon(voided=voided, warranty_end=warranty_end, today=today):
+        return EXPIRING_SOON
+    return warranty_status(voided=voided, warranty_end=warranty_end, today=today)
 
 
 def days_remaining(*, warranty_end: datetime.date | None, today: datetime.date) -> int | None:
@@ -73,5 +83,14 @@ def status_expression(today: datetime.date, prefix: str = "") -> models.Case:
             for status in (WarrantyStatus.VOIDED, WarrantyStatus.EXPIRED)
         ),
         default=models.Value(WarrantyStatus.ACTIVE.value),
+        output_field=models.CharField(),
+    )
+
+
+def shown_status_expression(today: datetime.date, prefix: str = "") -> models.Case:
+    """`shown_status` as a query expression, for annotating a list."""
+    return models.Case(
+        models.When(expiring_condition(today, prefix=prefix), then=models.Value(EXPIRING_SOON)),
+        default=status_expression(today, prefix),
         output_field=models.CharField(),
     )

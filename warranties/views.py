@@ -1,7 +1,4 @@
-import datetime
-
 from django.contrib import messages
-from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, QuerySet, Value
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,23 +9,10 @@ from spends.errors import NotFound
 from spends.htmx import HtmxHttpRequest, render_page
 from spends.paging import paginate
 from warranties.forms import WarrantyFilterForm, WarrantyVoidForm
-from warranties.models import Warranty
-from warranties.selectors import warranty_get, warranty_list
+from warranties.selectors import warranty_get, warranty_list, with_shown_status
 from warranties.services import warranty_set_voided
-from warranties.status import expiring_condition, status_expression
 
 PAGE = "warranties/warranties.html"
-
-
-def with_status(queryset: QuerySet[Warranty], today: datetime.date) -> QuerySet[Warranty]:
-    """Each row's status, "expiring soon" and days left, computed by the database from the one
-    definition in warranties.status (not per row in Python)."""
-    return queryset.annotate(
-        status_value=status_expression(today),
-        expiring_soon=ExpressionWrapper(expiring_condition(today), output_field=BooleanField()),
-        days_left=ExpressionWrapper(F("warranty_end") - Value(today), output_field=DurationField()),
-        days_ago=ExpressionWrapper(Value(today) - F("warranty_end"), output_field=DurationField()),
-    )
 
 
 @require_http_methods(["GET"])
@@ -38,7 +22,7 @@ def warranties(request: HtmxHttpRequest) -> HttpResponse:
     today = today_for(request.user)
     form = WarrantyFilterForm(request.GET)
     filters = form.valid_filters()
-    rows = with_status(warranty_list(request.user, today=today, **filters), today)
+    rows = with_shown_status(warranty_list(request.user, today=today, **filters), today)
     listing = paginate(request.GET, rows)
     count = listing.page_obj.paginator.count
     context = {
@@ -71,7 +55,7 @@ def warranty_void(request: HtmxHttpRequest, warranty_id) -> HttpResponse:
         messages.success(request, f'The warranty of "{product}" is valid again.')
     if request.htmx:
         today = today_for(request.user)
-        row = with_status(warranty_list(request.user, today=today), today).get(id=warranty.id)
+        row = with_shown_status(warranty_list(request.user, today=today), today).get(id=warranty.id)
         return render(
             request,
             f"{PAGE}#warranty-row",

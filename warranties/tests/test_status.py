@@ -14,6 +14,8 @@ from warranties.status import (
     days_remaining,
     expiring_condition,
     is_expiring_soon,
+    shown_status,
+    shown_status_expression,
     status_expression,
     warranty_status,
 )
@@ -53,6 +55,10 @@ def test_status_in_python_and_in_sql_agree(user, name, end, voided, status, soon
     assert in_sql == status
     assert warranty_list(user, status=status, today=TODAY).filter(id=warranty.id).exists()
     assert Warranty.objects.filter(expiring_condition(TODAY), id=warranty.id).exists() is soon
+    shown = "EXPIRING_SOON" if soon else status
+    assert shown_status(voided=voided, warranty_end=end, today=TODAY) == shown
+    annotated = Warranty.objects.annotate(s=shown_status_expression(TODAY)).get(id=warranty.id)
+    assert annotated.s == shown
 
 
 def test_today_is_the_owners_date_in_a_non_utc_time_zone(user):
