@@ -37,7 +37,7 @@ RUN pip install "uv==${UV_VERSION}"
 
 # Dependencies first, so that this layer is rebuilt only when the lock file changes.
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev --all-extras
 
 COPY --from=source /src /app
 

@@ -17,12 +17,19 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    # The hashed-name storage needs `collectstatic` first; tests render pages from the sources.
+def uploads_dir(settings, tmp_path):
+    """The file store's folder: a fresh one for every test, never the data directory. Static
+    files are served from the sources (the hashed-name storage needs `collectstatic` first)."""
+    folder = tmp_path / "uploads"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "attachments": {
+            "BACKEND": "purchases.filestore.AtomicFileSystemStorage",
+            "OPTIONS": {"location": folder},
+        },
     }
+    return folder
 
 
 @pytest.fixture(autouse=True)

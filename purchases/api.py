@@ -1,14 +1,35 @@
 from uuid import UUID
 
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from purchases.schemas import PurchaseFields, PurchaseFilterQuery, PurchaseIn, PurchaseOut
-from purchases.selectors import PurchaseFilters, purchase_get, purchase_list
-from purchases.services import purchase_create, purchase_delete, purchase_update
+from purchases.downloads import attachment_response
+from purchases.schemas import (
+    AttachmentKindName,
+    AttachmentOut,
+    PurchaseFields,
+    PurchaseFilterQuery,
+    PurchaseIn,
+    PurchaseOut,
+)
+from purchases.selectors import (
+    PurchaseFilters,
+    attachment_get,
+    attachment_list,
+    purchase_get,
+    purchase_list,
+)
+from purchases.services import (
+    attachment_add,
+    attachment_delete,
+    purchase_create,
+    purchase_delete,
+    purchase_update,
+)
 from spends.pagination import SkipLimitPagination
 
 router = Router(tags=["purchases"])
+attachments_router = Router(tags=["attachments"])
 
 ERRORS = {401: dict, 404: dict, 422: dict}
 
@@ -61,4 +82,54 @@ def patch_purchase(request, purchase_id: UUID, payload: PurchaseFields):
 def delete_purchase(request, purchase_id: UUID):
     """Deletes the purchase with its warranty and attachments."""
     purchase_delete(owner=request.auth, purchase_id=purchase_id)
+    return Status(204, None)
+
+
+@router.post(
+    "/{purchase_id}/attachments",
+    response={201: AttachmentOut, 401: dict, 404: dict, 413: dict, 422: dict},
+    summary="Attach a file",
+)
+def upload_attachment(
+    request,
+    purchase_id: UUID,
+    file: File[UploadedFile],
+    kind: Form[AttachmentKindName] = "other",
+):
+    """Multipart upload: `file`, and optionally its `kind`. PDF, JPEG, PNG, WebP, HEIC, GIF or
+    plain text, recognised by content; larger than the limit (25 MB by default) answers 413.
+    Identical files are stored once."""
+    attachment = attachment_add(
+        owner=request.auth, purchase_id=purchase_id, stream=file, filename=file.name, kind=kind
+    )
+    return Status(201, attachment)
+
+
+@router.get(
+    "/{purchase_id}/attachments",
+    response={200: list[AttachmentOut], **ERRORS},
+    summary="List a purchase's attachments",
+)
+def list_attachments(request, purchase_id: UUID):
+    """A plain array, oldest first."""
+    return list(attachment_list(request.auth, purchase_id))
+
+
+@attachments_router.get(
+    "/{attachment_id}/download",
+    response={200: None, **ERRORS},
+    summary="Download an attachment",
+)
+def download_attachment(request, attachment_id: UUID):
+    """The file's bytes as a download (`Content-Disposition: attachment`, with
+    `X-Content-Type-Options: nosniff`)."""
+    return attachment_response(attachment_get(request.auth, attachment_id))
+
+
+@attachments_router.delete(
+    "/{attachment_id}", response={204: None, 401: dict, 404: dict}, summary="Delete an attachment"
+)
+def delete_attachment(request, attachment_id: UUID):
+    """The stored file goes too once no other attachment has the same bytes."""
+    attachment_delete(owner=request.auth, attachment_id=attachment_id)
     return Status(204, None)

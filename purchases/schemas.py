@@ -6,7 +6,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
-from purchases.models import Purchase
+from purchases.models import AttachmentKind, Purchase
 from purchases.selectors import PURCHASE_SORTS, WARRANTY_FILTERS
 from spends.currencies import CURRENCIES
 from spends.schemas import MoneyOut
@@ -15,6 +15,7 @@ from warranties.schemas import WarrantyIn, WarrantyOut
 StatusName = Literal["ORDERED", "RECEIVED"]
 SortName = Literal[tuple(PURCHASE_SORTS) + tuple(f"-{key}" for key in PURCHASE_SORTS)]  # type: ignore[valid-type]
 WarrantyFilterName = Literal[WARRANTY_FILTERS]  # type: ignore[valid-type]
+AttachmentKindName = Literal[tuple(AttachmentKind.values)]  # type: ignore[valid-type]
 
 
 class PurchaseOut(Schema):
@@ -101,3 +102,14 @@ class PurchaseFilterQuery(Schema):
     currency_code: str | None = Field(None, max_length=3)
     warranty_status: WarrantyFilterName | None = None
     sort: SortName = "-purchase_date"
+
+
+class AttachmentOut(Schema):
+    id: UUID
+    purchase_id: UUID
+    kind: AttachmentKindName
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime.datetime

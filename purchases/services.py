@@ -1,3 +1,8 @@
+import os
+import unicodedata
+from typing import IO
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -5,9 +10,12 @@ from django.utils import timezone
 from accounts.selectors import preferences_for
 from catalog.models import Brand, Retailer
 from catalog.services import catalog_resolve
-from purchases.models import Purchase, PurchaseStatus
-from purchases.selectors import purchase_get
-from spends.errors import NotFound
+from purchases import filestore
+from purchases.filekinds import HEAD_SIZE, Refusal, content_type_of
+from purchases.models import Attachment, AttachmentKind, Purchase, PurchaseStatus
+from purchases.selectors import attachment_get, purchase_get
+from spends.errors import NotFound, PayloadTooLarge
+from spends.uploads import size_limit_text
 from warranties.models import Warranty
 from warranties.services import warranty_set
 
@@ -134,3 +142,94 @@ def purchase_bulk_update(*, owner, purchase_ids: list, **changes) -> int:
 
 def purchase_mark_received(*, owner, purchase_id) -> Purchase:
     return purchase_update(owner=owner, purchase_id=purchase_id, status=PurchaseStatus.RECEIVED)
+
+
+FILENAME_MAX_LENGTH = Attachment._meta.get_field("filename").max_length
+
+
+def clean_filename(name: str | None) -> str:
+    """The name a file is listed and downloaded under: without any folder a browser or script
+    sent along, without control characters, at most 255 characters (keeping the extension)."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    if not base or base in {".", ".."}:
+        return "file"
+    if len(base) > FILENAME_MAX_LENGTH:
+        stem, extension = os.path.splitext(base)
+        extension = extension[:20]
+        base = stem[: FILENAME_MAX_LENGTH - len(extension)] + extension
+    return base
+
+
+def _size_of(stream: IO[bytes]) -> int:
+    size = getattr(stream, "size", None)
+    if size is None:
+        size = stream.seek(0, os.SEEK_END)
+        stream.seek(0)
+    return size
+
+
+def attachment_check(*, stream: IO[bytes], filename: str) -> str:
+    """The content type of a file that may be attached, or the reason it may not: too large
+    (PayloadTooLarge) or not an allowed kind (ValidationError on `file`)."""
+    limit = settings.SPENDS_MAX_ATTACHMENT_BYTES
+    size = _size_of(stream)
+    if size > limit:
+        raise PayloadTooLarge(
+            f"“{filename}” is {size_limit_text(size)}; "
+            f"attachments may be at most {size_limit_text(limit)}."
+        )
+    stream.seek(0)
+    head = stream.read(HEAD_SIZE)
+    stream.seek(0)
+    detected = content_type_of(head, filename=filename, complete=size <= HEAD_SIZE)
+    if isinstance(detected, Refusal):
+        raise ValidationError({"file": detected.message})
+    return detected
+
+
+def attachment_add(
+    *, owner, purchase_id, stream: IO[bytes], filename: str, kind: str = AttachmentKind.OTHER
+) -> Attachment:
+    """Attach a file to one of the owner's purchases: checked (size, kind by content), stored
+    once in the file store whoever else has the same bytes, and recorded."""
+    purchase = purchase_get(owner, purchase_id)
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(AttachmentKind.values)}."})
+    filename = clean_filename(filename)
+    content_type = attachment_check(stream=stream, filename=filename)
+    stored = filestore.put(stream)
+    try:
+        with transaction.atomic():
+            attachment = Attachment(
+                owner=owner,
+                purchase=purchase,
+                kind=kind,
+                filename=filename,
+                content_type=content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+            )
+            attachment.full_clean(validate_constraints=False)
+            attachment.save()
+    except BaseException:
+        release_stored_file(stored.sha256)
+        raise
+    # A delete of the last other attachment with these bytes may have removed the file after
+    # `put` found it there; store it again rather than leave this attachment without one.
+    if not filestore.exists(stored.sha256):
+        filestore.put(stream)
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, owner, attachment_id) -> None:
+    """Delete one of the owner's attachments; its stored file goes with the last attachment
+    that names it (purchases.signals)."""
+    attachment_get(owner, attachment_id).delete()
+
+
+def release_stored_file(sha256: str) -> None:
+    """Delete a stored file that no attachment names any more."""
+    if not Attachment.objects.filter(sha256=sha256).exists():
+        filestore.delete(sha256)

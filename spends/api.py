@@ -17,6 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.services import api_token_authenticate
 from spends.errors import ApplicationError
+from spends.uploads import oversized_uploads
 
 
 class BearerTokenAuth(HttpBearer):
@@ -101,6 +102,11 @@ def without_parameter_name(loc: list) -> list:
 
 @api.exception_handler(SchemaValidationError)
 def on_schema_validation_error(request, exc: SchemaValidationError):
+    # A file dropped while the request was read, for being over every upload limit, shows up
+    # here as a missing field; it is really a file too large.
+    if oversized := oversized_uploads(request):
+        detail = f"“{oversized[0]}” is larger than the upload limit."
+        return api.create_response(request, {"detail": detail}, status=413)
     details = [
         {
             "loc": without_parameter_name(list(error.get("loc", ["body"]))),
@@ -170,11 +176,13 @@ def _register_routers() -> None:
     from accounts.api import router as accounts_router
     from analytics.api import router as analytics_router
     from catalog.api import brands_router, retailers_router
+    from purchases.api import attachments_router
     from purchases.api import router as purchases_router
     from warranties.api import router as warranties_router
 
     api.add_router("/", accounts_router)
     api.add_router("/purchases", purchases_router)
+    api.add_router("/attachments", attachments_router)
     api.add_router("/warranties", warranties_router)
     api.add_router("/retailers", retailers_router)
     api.add_router("/brands", brands_router)

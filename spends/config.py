@@ -162,3 +162,29 @@ def mailer(url_name: str) -> dict:
     else:
         return console
     return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+
+
+def attachment_storage(directory: Path) -> dict:
+    """Where attachments' bytes live (Django's STORAGES entry): `uploads/` in the data
+    directory, or an S3-compatible bucket when SPENDS_S3_BUCKET names one (django-storages,
+    installed with the project's `s3` extra; credentials from AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY as boto3 reads them)."""
+    bucket = env_str("SPENDS_S3_BUCKET")
+    if not bucket:
+        return {
+            "BACKEND": "purchases.filestore.AtomicFileSystemStorage",
+            "OPTIONS": {"location": directory / "uploads"},
+        }
+    options = {
+        "bucket_name": bucket,
+        "location": env_str("SPENDS_S3_PREFIX", "uploads").strip("/"),
+        # Content-addressed: the same name always holds the same bytes, and nothing is public.
+        "file_overwrite": True,
+        "default_acl": "private",
+        "querystring_auth": True,
+    }
+    if endpoint := env_str("SPENDS_S3_ENDPOINT_URL"):
+        options["endpoint_url"] = endpoint
+    if region := env_str("SPENDS_S3_REGION"):
+        options["region_name"] = region
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -25,3 +25,9 @@ class Conflict(ApplicationError):
 
 class Forbidden(ApplicationError):
     status_code = 403
+
+
+class PayloadTooLarge(ApplicationError):
+    """An uploaded file over its limit."""
+
+    status_code = 413

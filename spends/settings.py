@@ -117,10 +117,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
+    # Nothing in the application stores through the default storage; attachments have their own.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": DATA_DIR / "uploads"},
+        "OPTIONS": {"location": DATA_DIR / "media"},
     },
+    "attachments": config.attachment_storage(DATA_DIR),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -130,6 +132,13 @@ SPENDS_MAX_IMPORT_BYTES = config.env_int("SPENDS_MAX_IMPORT_MB", 50, minimum=1) 
 # Request bodies may be as large as the largest allowed upload, plus room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(SPENDS_MAX_ATTACHMENT_BYTES, SPENDS_MAX_IMPORT_BYTES) + 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# Stops reading a file part as soon as it is larger than any upload limit, so an oversized
+# upload never fills the disk; the view then answers 413.
+FILE_UPLOAD_HANDLERS = [
+    "spends.uploads.SizeCappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Email: console output unless EMAIL_URL or EMAIL_HOST (with the EMAIL_* variables) names a server.
 DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "Spends Tracker <spends@localhost>")

@@ -1,0 +1,41 @@
+"""Reading uploaded files: a cap on each file's size while the request is read, and the limits
+in words a person reads."""
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.template.defaultfilters import filesizeformat
+
+OVERSIZED_ATTRIBUTE = "oversized_uploads"
+
+
+def upload_cap() -> int:
+    """No upload of any kind may be larger than this; each kind then checks its own limit."""
+    return max(settings.SPENDS_MAX_ATTACHMENT_BYTES, settings.SPENDS_MAX_IMPORT_BYTES)
+
+
+class SizeCappedUploadHandler(FileUploadHandler):
+    """Drops a file part as soon as it grows past the cap, instead of writing it all to a
+    temporary file first, and notes its name on the request (see `oversized_uploads`)."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > upload_cap():
+            oversized = getattr(self.request, OVERSIZED_ATTRIBUTE, None)
+            if oversized is None:
+                oversized = []
+                setattr(self.request, OVERSIZED_ATTRIBUTE, oversized)
+            if self.file_name not in oversized:
+                oversized.append(self.file_name)
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def oversized_uploads(request) -> list[str]:
+    """Names of the files that this request's reading dropped for being too large."""
+    return list(getattr(request, OVERSIZED_ATTRIBUTE, []))
+
+
+def size_limit_text(limit: int) -> str:
+    return filesizeformat(limit).replace("\xa0", " ")
