@@ -86,8 +86,13 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_filter = ("kind", "content_type", "created_at")
     search_fields = ("filename", "sha256", "purchase__product_name")
     list_select_related = ("purchase", "owner")
-    readonly_fields = ("sha256", "size", "content_type", "created_at", "updated_at")
-    autocomplete_fields = ("owner", "purchase")
+    # Only the name and kind are fixed by hand: the bytes, and whose purchase they belong to,
+    # come from the upload (an attachment moved to another owner's purchase would leak it).
+    fields = ("filename", "kind", "purchase", "owner", "content_type", "size", "sha256")
+    readonly_fields = ("purchase", "owner", "content_type", "size", "sha256")
+
+    def has_add_permission(self, request):
+        return False  # files are uploaded through the purchase's page or the API
 
     @admin.display(description="Purchase", ordering="purchase__product_name")
     def purchase_link(self, obj):

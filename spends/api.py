@@ -94,7 +94,10 @@ def on_validation_error(request, exc: ValidationError):
 
 
 def without_parameter_name(loc: list) -> list:
-    """["body", "payload", "price"] -> ["body", "price"]: the field, not the view's argument."""
+    """["body", "payload", "price"] -> ["body", "price"]: the field, not the view's argument.
+    Multipart fields and files (ninja's "form" and "file") are parts of the body too."""
+    if loc and loc[0] in ("form", "file"):
+        loc = ["body", *loc[1:]]
     if len(loc) > 2 and loc[0] == "body" and loc[1] == "payload":
         return [loc[0], *loc[2:]]
     return loc

@@ -58,3 +58,25 @@ def test_the_warranty_list_shows_its_derived_status(staff_client, data):
 def test_non_staff_cannot_reach_the_admin(user_client):
     response = user_client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_deleting_an_attachment_in_the_admin_releases_its_file_and_none_is_added_there(
+    staff_client, staff_user, uploads_dir, django_capture_on_commit_callbacks
+):
+    import io
+
+    from purchases import filestore
+    from purchases.services import attachment_add
+    from purchases.tests.factories import PurchaseFactory
+
+    purchase = PurchaseFactory(owner=staff_user)
+    attachment = attachment_add(
+        owner=staff_user, purchase_id=purchase.id, stream=io.BytesIO(b"%PDF-1.7\n"),
+        filename="manual.pdf", kind="manual",
+    )  # fmt: skip
+    assert staff_client.get(reverse("admin:purchases_attachment_add")).status_code == 403
+    delete_url = reverse("admin:purchases_attachment_delete", args=[attachment.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(delete_url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not filestore.exists(attachment.sha256)

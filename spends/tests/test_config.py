@@ -120,3 +120,41 @@ def test_check_deploy_passes_with_the_documented_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_attachments_are_stored_under_uploads_in_the_data_directory_by_default(
+    monkeypatch, tmp_path
+):
+    monkeypatch.delenv("SPENDS_S3_BUCKET", raising=False)
+    storage = config.attachment_storage(tmp_path)
+    assert storage == {
+        "BACKEND": "purchases.filestore.AtomicFileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "uploads"},
+    }
+
+
+def test_an_s3_bucket_in_the_environment_moves_attachments_there_without_code_changes(
+    monkeypatch, tmp_path
+):
+    from django.utils.module_loading import import_string
+
+    monkeypatch.setenv("SPENDS_S3_BUCKET", "spends-files")
+    monkeypatch.setenv("SPENDS_S3_ENDPOINT_URL", "https://s3.example.net")
+    monkeypatch.setenv("SPENDS_S3_REGION", "eu-central-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "key-id")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    storage = config.attachment_storage(tmp_path)
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"] == {
+        "bucket_name": "spends-files",
+        "location": "uploads",
+        "file_overwrite": True,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "endpoint_url": "https://s3.example.net",
+        "region_name": "eu-central-1",
+    }
+    # django-storages (the project's `s3` extra) accepts exactly these options.
+    backend = import_string(storage["BACKEND"])(**storage["OPTIONS"])
+    assert (backend.bucket_name, backend.location) == ("spends-files", "uploads")
+    assert backend.endpoint_url == "https://s3.example.net"
