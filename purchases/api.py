@@ -119,6 +119,14 @@ def list_attachments(request, purchase_id: UUID):
     "/{attachment_id}/download",
     response={200: None, **ERRORS},
     summary="Download an attachment",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file's bytes, with its stored content type.",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def download_attachment(request, attachment_id: UUID):
     """The file's bytes as a download (`Content-Disposition: attachment`, with
