@@ -90,5 +90,18 @@ def content_type_of(head: bytes, *, filename: str, complete: bool) -> str | Refu
     )
 
 
+def preview_kind(content_type: str) -> str:
+    """How a page shows a file: "image", "pdf" (both served inline), "text" (escaped in the
+    page itself) or "" when a browser cannot show it (HEIC)."""
+    if content_type in PREVIEW_IMAGE_TYPES:
+        return "image"
+    if content_type in PREVIEW_DOCUMENT_TYPES:
+        return "pdf"
+    if content_type == "text/plain":
+        return "text"
+    return ""
+
+
 def previewable(content_type: str) -> bool:
-    return content_type in PREVIEW_IMAGE_TYPES or content_type in PREVIEW_DOCUMENT_TYPES
+    """Whether the file may be served inline, to be shown inside the page."""
+    return preview_kind(content_type) in {"image", "pdf"}

@@ -4,11 +4,13 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from catalog.models import Brand, Retailer
 from catalog.selectors import catalog_list
-from purchases.models import Purchase, PurchaseStatus
+from purchases.filekinds import ACCEPT, ALLOWED_KINDS_TEXT
+from purchases.models import AttachmentKind, Purchase, PurchaseStatus
 from purchases.selectors import (
     DEFAULT_PURCHASE_SORT,
     PURCHASE_SORTS,
@@ -17,6 +19,7 @@ from purchases.selectors import (
 )
 from spends.currencies import CURRENCY_CHOICES
 from spends.forms import add_service_errors
+from spends.uploads import size_limit_text
 from warranties.models import WarrantyType
 from warranties.services import MAX_DURATION_MONTHS
 
@@ -341,3 +344,39 @@ class PurchaseBulkForm(forms.Form):
                 except ValueError:
                     self.add_error("value", f"Choose a {action} from the list.")
         return data
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentUploadForm(forms.Form):
+    """A purchase's upload: the files and the kind they are attached as. Each file is checked
+    by the service (its size, its kind recognised by content), so this form only collects them;
+    a request without any file is for the view to answer, since the upload handler may have
+    dropped the chosen files for being too large."""
+
+    files = forms.Field(
+        label="Files",
+        required=False,
+        # The browser's picker offers the allowed kinds and asks for a file before sending.
+        widget=MultipleFileInput(attrs={"accept": ACCEPT, "required": True}),
+    )
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=AttachmentKind.choices,
+        initial=AttachmentKind.RECEIPT,
+        error_messages={
+            "required": "Choose what kind of file this is.",
+            "invalid_choice": "Choose one of the kinds in the list.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the form is made, so the hint follows the configured limit.
+        limit = size_limit_text(settings.SPENDS_MAX_ATTACHMENT_BYTES)
+        self.fields["files"].help_text = f"{ALLOWED_KINDS_TEXT}, up to {limit} each"
+
+    def chosen_files(self) -> list:
+        return list(self.cleaned_data.get("files") or [])

@@ -7,6 +7,7 @@ from django.db.models.functions import Length, Lower, Trim, Upper
 from django.db.models.lookups import Exact
 
 from catalog.models import Brand, Retailer
+from purchases.filekinds import preview_kind
 from spends.currencies import CURRENCY_CHOICES, DEFAULT_CURRENCY
 from spends.models import OwnedModel
 
@@ -133,3 +134,7 @@ class Attachment(OwnedModel):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def preview_kind(self) -> str:
+        return preview_kind(self.content_type)

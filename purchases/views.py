@@ -1,33 +1,48 @@
 """The inventory pages: the purchases table with its filters, the add/edit dialog, delete, bulk
-changes, one-click RECEIVED and a purchase's detail. They call the same selectors and services as
-purchases.api; a service's ValidationError goes onto the form beside its field."""
+changes, one-click RECEIVED, a purchase's detail and its attachments (upload, preview, download,
+delete). They call the same selectors and services as purchases.api; a service's ValidationError
+goes onto the form beside its field."""
 
+import codecs
 import dataclasses
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.selectors import preferences_for, today_for
 from catalog.models import Brand, Retailer
-from purchases import services
-from purchases.forms import PurchaseBulkForm, PurchaseFilterForm, PurchaseForm, catalog_choices
-from purchases.models import Purchase, PurchaseStatus
+from purchases import filestore, services
+from purchases.downloads import attachment_response
+from purchases.forms import (
+    AttachmentUploadForm,
+    PurchaseBulkForm,
+    PurchaseFilterForm,
+    PurchaseForm,
+    catalog_choices,
+)
+from purchases.models import Attachment, Purchase, PurchaseStatus
 from purchases.selectors import (
+    attachment_get,
     attachment_list,
     purchase_count,
     purchase_get,
     purchase_list,
 )
-from spends.errors import ApplicationError, NotFound
+from spends.errors import ApplicationError, NotFound, PayloadTooLarge
 from spends.htmx import HtmxHttpRequest, close_dialog, render_page
 from spends.paging import paginate
+from spends.uploads import oversized_uploads, size_limit_text
 from warranties.status import WarrantyStatus, shown_status
 
 # The event that makes the inventory table (and a detail page) fetch itself again.
@@ -353,15 +368,216 @@ def purchase_bulk(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def purchase_detail(request: HtmxHttpRequest, purchase_id) -> HttpResponse:
     purchase = _purchase_or_404(request, purchase_id)
-    try:
-        attachments = list(attachment_list(request.user, purchase.id))
-    except NotFound:
-        raise Http404("Purchase not found.") from None
     context = {
         "purchase": purchase,
         "warranty": getattr(purchase, "warranty", None),
-        "attachments": attachments,
+        **_attachments_context(request, purchase, AttachmentUploadForm()),
     }
     return render_page(
         request, "purchases/purchase_detail.html", context, partial="purchase-detail"
+    )
+
+
+# Attachments ---------------------------------------------------------------------------------
+
+# The preview dialog shows at most this much of a text file; the download has all of it.
+PREVIEW_TEXT_BYTES = 100 * 1024
+
+# A file served inline is an image or a PDF (never markup: nosniff, and kinds are recognised by
+# content), framed by our own pages only. It may load nothing and run nothing; the image and
+# inline-style sources serve the image documents browsers build when an image is opened on its
+# own. No `sandbox`: some browsers refuse to run their PDF viewer in a sandboxed document.
+# Chromium's viewer shows PDFs under this policy (e2e/test_attachments.py).
+INLINE_ATTACHMENT_CSP = {
+    "default-src": [CSP.NONE],
+    "img-src": [CSP.SELF],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "frame-ancestors": [CSP.SELF],
+}
+
+
+def _attachments_context(
+    request: HtmxHttpRequest, purchase: Purchase, upload_form: AttachmentUploadForm, problems=()
+) -> dict:
+    """What the detail page's #attachments region shows: the list, the upload form and the
+    reasons the last upload's files were refused."""
+    try:
+        attachments = attachment_list(request.user, purchase.id)
+    except NotFound:
+        raise Http404("Purchase not found.") from None
+    return {
+        "purchase": purchase,
+        "attachments": list(attachments),
+        "upload_form": upload_form,
+        "upload_problems": list(problems),
+    }
+
+
+def _attachment_or_404(request: HtmxHttpRequest, attachment_id) -> Attachment:
+    try:
+        attachment = attachment_get(request.user, attachment_id)
+    except NotFound:
+        raise Http404("Attachment not found.") from None
+    return attachment
+
+
+@dataclasses.dataclass
+class UploadOutcome:
+    """What became of an upload's files: the names stored, and why the others were not."""
+
+    attached: list[str] = dataclasses.field(default_factory=list)
+    too_large: list[str] = dataclasses.field(default_factory=list)
+    refused: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.too_large + self.refused
+
+    def attached_message(self) -> str:
+        if len(self.attached) == 1:
+            return f"Attached “{self.attached[0]}”."
+        return f"Attached {len(self.attached)} files."
+
+
+def _attach_files(
+    request: HtmxHttpRequest, purchase: Purchase, form: AttachmentUploadForm
+) -> UploadOutcome:
+    """Each file stands alone: the good ones are stored even when another in the same upload
+    is refused, and every refusal is said."""
+    outcome = UploadOutcome()
+    # Files the upload handler dropped while reading the request never reach request.FILES.
+    limit = size_limit_text(settings.SPENDS_MAX_ATTACHMENT_BYTES)
+    for name in oversized_uploads(request):
+        outcome.too_large.append(f"“{name}” is larger than the upload limit of {limit}.")
+    valid = form.is_valid()
+    files = form.chosen_files()
+    if not files and not outcome.too_large:
+        outcome.refused.append("Choose one or more files.")
+    if not valid:
+        return outcome
+    for upload in files:
+        try:
+            attachment = services.attachment_add(
+                owner=request.user,
+                purchase_id=purchase.id,
+                stream=upload,
+                filename=upload.name,
+                kind=form.cleaned_data["kind"],
+            )
+        except NotFound:
+            raise Http404("Purchase not found.") from None
+        except PayloadTooLarge as error:
+            outcome.too_large.append(error.message)
+        except ValidationError as error:
+            outcome.refused.extend(error.messages)
+        else:
+            outcome.attached.append(attachment.filename)
+    return outcome
+
+
+@require_http_methods(["POST"])
+def purchase_attachments(request: HtmxHttpRequest, purchase_id) -> HttpResponse:
+    """Attach the chosen files to a purchase; htmx gets the #attachments region back with the
+    refusals in it, a plain form the detail page with them as messages."""
+    purchase = _purchase_or_404(request, purchase_id)
+    form = AttachmentUploadForm(request.POST, request.FILES)
+    outcome = _attach_files(request, purchase, form)
+    if outcome.attached:
+        messages.success(request, outcome.attached_message())
+    if not request.htmx:
+        # Post/Redirect/Get: the page shows what happened as messages.
+        form_errors = [error for errors in form.errors.values() for error in errors]
+        for problem in outcome.problems + form_errors:
+            messages.error(request, problem)
+        return redirect("purchase_detail", purchase.id)
+    if outcome.too_large:
+        status = 413
+    elif outcome.problems or form.errors:
+        status = 422
+    else:
+        status = 200
+        # A fresh form for the next upload, keeping the kind just chosen.
+        form = AttachmentUploadForm(initial={"kind": form.cleaned_data["kind"]})
+    context = _attachments_context(request, purchase, form, outcome.problems)
+    return render_page(
+        request, "purchases/purchase_detail.html", context, partial="attachments", status=status
+    )
+
+
+def _preview_text(attachment: Attachment) -> str | None:
+    """The start of a text file, decoded for the page (escaped by the template); None when its
+    stored file is missing."""
+    try:
+        with filestore.open(attachment.sha256) as stored:
+            head = stored.read(PREVIEW_TEXT_BYTES)
+    except FileNotFoundError:
+        return None
+    # A cut inside a character is left out rather than shown as a replacement mark.
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+    return decoder.decode(head, final=attachment.size <= PREVIEW_TEXT_BYTES)
+
+
+@require_http_methods(["GET"])
+def attachment_preview(request: HtmxHttpRequest, attachment_id) -> HttpResponse:
+    attachment = _attachment_or_404(request, attachment_id)
+    context = {
+        "attachment": attachment,
+        "purchase": attachment.purchase,
+        "in_dialog": bool(request.htmx),
+        "file_missing": not filestore.exists(attachment.sha256),
+        "text": None,
+        "text_truncated": attachment.size > PREVIEW_TEXT_BYTES,
+        "preview_text_limit": size_limit_text(PREVIEW_TEXT_BYTES),
+    }
+    if attachment.preview_kind == "text" and not context["file_missing"]:
+        context["text"] = _preview_text(attachment)
+        context["file_missing"] = context["text"] is None
+    return render_page(
+        request, "purchases/attachment_preview.html", context, partial="attachment-preview"
+    )
+
+
+@require_http_methods(["GET"])
+@xframe_options_sameorigin
+@csp_override(INLINE_ATTACHMENT_CSP)
+def attachment_inline(request: HtmxHttpRequest, attachment_id) -> FileResponse:
+    """An image or PDF to show inside our own page (the preview's frame, a thumbnail): framed
+    by this site only, and allowed nothing beyond showing itself."""
+    attachment = _attachment_or_404(request, attachment_id)
+    try:
+        return attachment_response(attachment, inline=True)
+    except NotFound:
+        raise Http404("This file has no preview.") from None
+
+
+@require_http_methods(["GET"])
+def attachment_download(request: HtmxHttpRequest, attachment_id) -> FileResponse:
+    attachment = _attachment_or_404(request, attachment_id)
+    try:
+        return attachment_response(attachment)
+    except NotFound:
+        raise Http404("This attachment's file is missing.") from None
+
+
+@require_http_methods(["GET", "POST"])
+def attachment_delete(request: HtmxHttpRequest, attachment_id) -> HttpResponse:
+    attachment = _attachment_or_404(request, attachment_id)
+    detail_url = reverse("purchase_detail", args=[attachment.purchase_id])
+    if request.method == "POST":
+        try:
+            services.attachment_delete(owner=request.user, attachment_id=attachment.id)
+        except NotFound:
+            raise Http404("Attachment not found.") from None
+        messages.success(request, f"Deleted “{attachment.filename}”.")
+        if request.htmx:
+            return _done(request, PURCHASES_CHANGED)
+        return redirect(detail_url)
+    context = {
+        "attachment": attachment,
+        "purchase": attachment.purchase,
+        "in_dialog": bool(request.htmx),
+        "cancel_url": detail_url,
+    }
+    return render_page(
+        request, "purchases/attachment_delete.html", context, partial="attachment-delete"
     )
