@@ -84,7 +84,7 @@ def test_attach_a_receipt_photo_preview_download_and_delete_it(
     page.goto(f"/inventory/{purchase.id}")
     expect(page.get_by_test_id("no-attachments")).to_have_text("No attachments yet.")
     expect(page.get_by_test_id("attachment-hint")).to_have_text(
-        "PDF, JPEG, PNG, WebP, HEIC, GIF or plain text, up to 25.0 MB each"
+        "PDF, JPEG, PNG, WebP, HEIC, GIF or plain text, up to 25 MB each"
     )
 
     page.get_by_label("Files").set_input_files(file_part("receipt.png", photo, "image/png"))

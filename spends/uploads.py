@@ -37,5 +37,6 @@ def oversized_uploads(request) -> list[str]:
     return list(getattr(request, OVERSIZED_ATTRIBUTE, []))
 
 
-def size_limit_text(limit: int) -> str:
-    return filesizeformat(limit).replace("\xa0", " ")
+def size_limit_text(size: int) -> str:
+    """"25 MB", "2.5 KB": Django's file size words, without a needless ".0"."""
+    return filesizeformat(size).replace("\xa0", " ").replace(".0 ", " ")

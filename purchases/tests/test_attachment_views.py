@@ -110,7 +110,7 @@ def test_detail_page_offers_the_upload_form_with_its_limits(user_client, purchas
     assert '<label class="form-label" for="id_files">Files</label>' in body
     assert '<label class="form-label" for="id_kind">Kind</label>' in body
     assert '<option value="receipt" selected>Receipt</option>' in body
-    assert "PDF, JPEG, PNG, WebP, HEIC, GIF or plain text, up to 25.0 MB each" in body
+    assert "PDF, JPEG, PNG, WebP, HEIC, GIF or plain text, up to 25 MB each" in body
     assert 'role="progressbar"' in body and "data-upload-progress hidden" in body
     assert "js/attachments.js" in body
     assert "No attachments yet." in body
@@ -118,7 +118,7 @@ def test_detail_page_offers_the_upload_form_with_its_limits(user_client, purchas
 
 def test_hint_follows_the_configured_limit(user_client, purchase, settings):
     settings.SPENDS_MAX_ATTACHMENT_BYTES = 5 * 2**20
-    assert "plain text, up to 5.0 MB each" in page(user_client.get(f"/inventory/{purchase.id}"))
+    assert "plain text, up to 5 MB each" in page(user_client.get(f"/inventory/{purchase.id}"))
 
 
 def test_rows_show_a_thumbnail_or_an_icon_and_their_actions(user_client, user, purchase):
@@ -393,7 +393,7 @@ def test_long_text_preview_shows_its_first_100_kb(user_client, user, purchase):
     body = page(user_client.get(f"/inventory/attachments/{text.id}", headers=HTMX))
     shown = re.search(r'data-testid="attachment-preview-text">(.*?)</pre>', body, re.S).group(1)
     assert shown == "€" * (100 * 1024 // 3)
-    assert "Showing the first 100.0 KB; download the file for the rest." in body
+    assert "Showing the first 100 KB; download the file for the rest." in body
 
 
 def test_heic_preview_says_there_is_none_and_offers_the_download(user_client, user, purchase):

@@ -279,7 +279,7 @@ def test_a_file_over_the_attachment_limit_answers_413(api_client, purchase, sett
     )
     assert response.status_code == 413
     assert re.fullmatch(
-        r"“big\.png” is 2\.0 KB; attachments may be at most 1\.0 KB\.", response.json()["detail"]
+        r"“big\.png” is 2 KB; attachments may be at most 1 KB\.", response.json()["detail"]
     )
     assert on_disk(uploads_dir) == []
 
