@@ -13,7 +13,7 @@ from e2e.conftest import SCREENSHOT_DIR, open_dialog, screenshot, sign_in
 from purchases import services
 from purchases.models import Attachment
 from purchases.tests.factories import PurchaseFactory
-from purchases.tests.test_attachment_views import HEIC, HTML_AS_PNG, stored_path, tiny_png
+from purchases.tests.files import HEIC, HTML_AS_PNG, stored_path, tiny_png
 
 # Chromium shows a PDF with its own viewer, an extension inside the browser; its pages are not
 # another host, and the application still makes no request outside itself.

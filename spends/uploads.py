@@ -38,5 +38,5 @@ def oversized_uploads(request) -> list[str]:
 
 
 def size_limit_text(size: int) -> str:
-    """"25 MB", "2.5 KB": Django's file size words, without a needless ".0"."""
+    """ "25 MB", "2.5 KB": Django's file size words, without a needless ".0"."""
     return filesizeformat(size).replace("\xa0", " ").replace(".0 ", " ")

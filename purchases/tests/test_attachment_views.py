@@ -3,10 +3,7 @@ with and without htmx), the preview dialog, the inline and download responses, d
 nobody reaches another user's files. Files go through the real content-addressed store."""
 
 import re
-import struct
 import uuid
-import zlib
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,35 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from purchases import services
 from purchases.models import Attachment
 from purchases.tests.factories import AttachmentFactory, PurchaseFactory
+from purchases.tests.files import HEIC, HTML_AS_PNG, files_on_disk, stored_path, tiny_png
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-# An ISO media file whose brands say HEIC: recognised, stored, but no browser draws it.
-HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
-HTML_AS_PNG = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
-
-
-def tiny_png(width: int = 2, height: int = 2, square: int = 1) -> bytes:
-    """A real PNG that a browser can draw: a blue and red chequerboard of `square`-pixel
-    squares."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        checksum = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
-
-    def pixel(x: int, y: int) -> bytes:
-        return b"\xdc\x26\x26" if (x // square + y // square) % 2 else b"\x25\x63\xeb"
-
-    rows = b"".join(b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def page(response) -> str:
@@ -51,10 +25,6 @@ def page(response) -> str:
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def stored_path(uploads_dir: Path, sha256: str) -> Path:
-    return uploads_dir / sha256[0:2] / sha256[2:4] / sha256
 
 
 def attach(owner, purchase, name: str, content: bytes, kind: str = "receipt") -> Attachment:
@@ -242,7 +212,7 @@ def test_html_named_png_is_refused_and_the_good_file_beside_it_is_kept(
     assert row_names(body) == ["good.pdf"]
     [kept] = Attachment.objects.filter(purchase=purchase)
     assert kept.filename == "good.pdf"
-    stored = [path for path in uploads_dir.rglob("*") if path.is_file()]
+    stored = files_on_disk(uploads_dir)
     assert stored == [stored_path(uploads_dir, kept.sha256)]
 
 
@@ -282,7 +252,7 @@ def test_file_dropped_while_reading_the_request_is_reported_too_large(
     assert "“huge.pdf” is larger than the upload limit of 1000 bytes." in shown
     assert "Choose one or more files." not in shown
     assert not Attachment.objects.exists()
-    assert not [path for path in uploads_dir.rglob("*") if path.is_file()]
+    assert not files_on_disk(uploads_dir)
 
 
 def test_upload_without_a_file_asks_for_one(user_client, purchase):
@@ -339,7 +309,7 @@ def test_upload_to_another_users_purchase_is_404_and_stores_nothing(
     )
     assert response.status_code == 404
     assert not Attachment.objects.exists()
-    assert not [path for path in uploads_dir.rglob("*") if path.is_file()]
+    assert not files_on_disk(uploads_dir)
 
 
 def test_upload_url_answers_only_post(user_client, purchase):

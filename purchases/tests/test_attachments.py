@@ -11,6 +11,7 @@ from django.db import transaction
 from purchases import filestore, services
 from purchases.models import Attachment
 from purchases.tests.factories import PurchaseFactory
+from purchases.tests.files import files_on_disk
 from spends.errors import PayloadTooLarge
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -18,7 +19,7 @@ PDF = b"%PDF-1.7\n" + b"Invoice 2026-0042: 1 coffee grinder\n" * 40
 
 
 def on_disk(uploads_dir) -> list[str]:
-    return sorted(path.name for path in uploads_dir.rglob("*") if path.is_file())
+    return [path.name for path in files_on_disk(uploads_dir)]
 
 
 def upload(name: str, data: bytes) -> io.BytesIO:

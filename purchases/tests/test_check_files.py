@@ -14,6 +14,7 @@ from purchases import filecheck, filestore
 from purchases.models import Attachment
 from purchases.services import attachment_add
 from purchases.tests.factories import AttachmentFactory, PurchaseFactory
+from purchases.tests.files import stored_path
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,6 @@ def attach_for(owner, purchase, content: bytes, filename: str = "receipt.txt") -
     return attachment_add(
         owner=owner, purchase_id=purchase.id, stream=io.BytesIO(content), filename=filename
     )
-
-
-def stored_path(uploads_dir: Path, sha256: str) -> Path:
-    return uploads_dir / filestore.storage_name(sha256)
 
 
 def temporary_file(uploads_dir: Path, beside_sha256: str, age_seconds: int) -> Path:
