@@ -3,10 +3,13 @@ with and without htmx), the preview dialog, the inline and download responses, d
 nobody reaches another user's files. Files go through the real content-addressed store."""
 
 import re
+from io import BytesIO
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from purchases import services
 from purchases.models import Attachment
@@ -28,8 +31,6 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 def attach(owner, purchase, name: str, content: bytes, kind: str = "receipt") -> Attachment:
-    from io import BytesIO
-
     return services.attachment_add(
         owner=owner, purchase_id=purchase.id, stream=BytesIO(content), filename=name, kind=kind
     )
@@ -527,3 +528,20 @@ def test_read_only_urls_refuse_other_methods(user_client, user, purchase, method
     attachment = attach(user, purchase, "a.pdf", PDF)
     response = getattr(user_client, method)(f"/inventory/attachments/{attachment.id}{suffix}")
     assert response.status_code == 405
+
+
+def test_the_detail_page_makes_the_same_queries_for_one_attachment_or_twelve(
+    user_client, user, purchase
+):
+    def queries_for_detail() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = user_client.get(f"/inventory/{purchase.id}")
+        assert response.status_code == 200
+        return len(queries)
+
+    attach(user, purchase, "first.pdf", PDF)
+    with_one = queries_for_detail()
+    for index in range(11):
+        attach(user, purchase, f"page-{index}.png", tiny_png(2, 2 + index))
+    assert queries_for_detail() == with_one
+    assert with_one <= 10
