@@ -3,8 +3,8 @@ with and without htmx), the preview dialog, the inline and download responses, d
 nobody reaches another user's files. Files go through the real content-addressed store."""
 
 import re
-from io import BytesIO
 import uuid
+from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
