@@ -1,6 +1,8 @@
 """How an attachment's bytes leave the application: only through these responses, to their
 owner (the callers look the attachment up by owner), never from a public media URL."""
 
+import codecs
+
 from django.http import FileResponse
 
 from purchases import filestore
@@ -31,3 +33,16 @@ def attachment_response(attachment: Attachment, *, inline: bool = False) -> File
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=0, must-revalidate"
     return response
+
+
+def attachment_text_start(attachment: Attachment, limit: int) -> str | None:
+    """The first `limit` bytes of a text attachment, decoded to show in a page (which escapes
+    them); None when its stored file is missing."""
+    try:
+        with filestore.open(attachment.sha256) as stored:
+            head = stored.read(limit)
+    except FileNotFoundError:
+        return None
+    # A cut inside a character is left out rather than shown as a replacement mark.
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+    return decoder.decode(head, final=attachment.size <= limit)

@@ -3,7 +3,6 @@ changes, one-click RECEIVED, a purchase's detail and its attachments (upload, pr
 delete). They call the same selectors and services as purchases.api; a service's ValidationError
 goes onto the form beside its field."""
 
-import codecs
 import dataclasses
 import datetime
 
@@ -23,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.selectors import preferences_for, today_for
 from catalog.models import Brand, Retailer
 from purchases import filestore, services
-from purchases.downloads import attachment_response
+from purchases.downloads import attachment_response, attachment_text_start
 from purchases.forms import (
     AttachmentUploadForm,
     PurchaseBulkForm,
@@ -504,19 +503,6 @@ def purchase_attachments(request: HtmxHttpRequest, purchase_id) -> HttpResponse:
     )
 
 
-def _preview_text(attachment: Attachment) -> str | None:
-    """The start of a text file, decoded for the page (escaped by the template); None when its
-    stored file is missing."""
-    try:
-        with filestore.open(attachment.sha256) as stored:
-            head = stored.read(PREVIEW_TEXT_BYTES)
-    except FileNotFoundError:
-        return None
-    # A cut inside a character is left out rather than shown as a replacement mark.
-    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
-    return decoder.decode(head, final=attachment.size <= PREVIEW_TEXT_BYTES)
-
-
 @require_http_methods(["GET"])
 def attachment_preview(request: HtmxHttpRequest, attachment_id) -> HttpResponse:
     attachment = _attachment_or_404(request, attachment_id)
@@ -530,7 +516,7 @@ def attachment_preview(request: HtmxHttpRequest, attachment_id) -> HttpResponse:
         "preview_text_limit": size_limit_text(PREVIEW_TEXT_BYTES),
     }
     if attachment.preview_kind == "text" and not context["file_missing"]:
-        context["text"] = _preview_text(attachment)
+        context["text"] = attachment_text_start(attachment, PREVIEW_TEXT_BYTES)
         context["file_missing"] = context["text"] is None
     return render_page(
         request, "purchases/attachment_preview.html", context, partial="attachment-preview"
