@@ -179,6 +179,7 @@ def _register_routers() -> None:
     from accounts.api import router as accounts_router
     from analytics.api import router as analytics_router
     from catalog.api import brands_router, retailers_router
+    from jobs.api import router as jobs_router
     from purchases.api import attachments_router
     from purchases.api import router as purchases_router
     from warranties.api import router as warranties_router
@@ -190,6 +191,7 @@ def _register_routers() -> None:
     api.add_router("/retailers", retailers_router)
     api.add_router("/brands", brands_router)
     api.add_router("/analytics", analytics_router)
+    api.add_router("/jobs", jobs_router)
 
 
 _register_routers()

@@ -74,6 +74,24 @@ def data_dir(name: str, default: Path) -> Path:
     return path
 
 
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def tasks_backend(name: str, default: str) -> dict:
+    """Where background jobs run: `database` queues them for `manage.py db_worker` (which
+    `make run` and docker-compose.yml start beside the web server); `immediate` runs each one
+    inside the request that starts it, for set-ups that cannot run a worker."""
+    value = env_str(name, default).lower() or default
+    if value not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(TASK_BACKENDS)}, not {value!r}."
+        )
+    return {"BACKEND": TASK_BACKENDS[value]}
+
+
 def secret_key(name: str, directory: Path) -> str:
     """The secret key from the environment or, when absent, one generated once and kept."""
     value = env_str(name)

@@ -4,17 +4,28 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class TimestampedModel(models.Model):
-    """A UUID primary key and the automatic created/updated timestamps every table has."""
+    """A UUID primary key and the created/updated timestamps every table has.
+
+    The timestamps are defaults rather than `auto_now_add`/`auto_now`, so that an import (and a
+    restore) can keep the times a row really had; `save()` still stamps `updated_at`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "updated_at" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "updated_at"]
+        super().save(*args, **kwargs)
 
 
 class OwnedModel(TimestampedModel):

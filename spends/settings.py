@@ -31,12 +31,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_tasks_db",
     "accounts",
     "catalog",
     "purchases",
     "warranties",
     "analytics",
     "backups",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +141,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Background jobs (imports, backups, restores): see spends.config.tasks_backend.
+TASKS = {"default": config.tasks_backend("SPENDS_TASKS_BACKEND", "database")}
 
 # Email: console output unless EMAIL_URL or EMAIL_HOST (with the EMAIL_* variables) names a server.
 DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "Spends Tracker <spends@localhost>")
