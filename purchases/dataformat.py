@@ -28,7 +28,8 @@ def escape_cell(text: str) -> str:
 
 
 def unescape_cell(text: str) -> str:
-    return text[1:] if _ESCAPED.match(text) else text
+    # The first test is the cheap one: an import reads every cell of every row.
+    return text[1:] if text[:1] == "'" and _ESCAPED.match(text) else text
 
 
 def export_filename(extension: str, today: datetime.date) -> str:

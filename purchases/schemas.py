@@ -113,3 +113,37 @@ class AttachmentOut(Schema):
     size: int
     sha256: str
     created_at: datetime.datetime
+
+
+class ImportOptionsIn(Schema):
+    """An import's options (SPEC section 6), as form fields beside the file or in the query
+    string."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    on_duplicate: Literal["skip", "update"] | None = Field(
+        None, description="What to do with a row that is already there (default skip)."
+    )
+    dry_run: bool | None = Field(None, description="Report what would happen; write nothing.")
+    partial: bool | None = Field(
+        None, description="Import the valid rows even when others are invalid (default false)."
+    )
+    background: bool | None = Field(
+        None, description="Answer 202 with a job at once; the job's result is the report."
+    )
+
+
+class ImportProblemOut(Schema):
+    row: int
+    field: str | None
+    message: str
+
+
+class ImportReportOut(Schema):
+    dry_run: bool
+    created: int
+    updated: int
+    skipped: int
+    failed: int
+    errors: list[ImportProblemOut]
+    warnings: list[str]

@@ -1,0 +1,998 @@
+"""Importing purchases from a CSV or JSON export (SPEC section 6).
+
+An import reads the file twice. The first pass checks every row and counts what would happen,
+writing nothing: a dry run ends there, and so does an import with an invalid row (unless
+`partial`). The second pass takes the same steps again inside one transaction and writes in
+batches, so an import that stops half way leaves no trace. Rows are never all held as objects
+at once: memory stays near the size of the file itself.
+"""
+
+import csv
+import dataclasses
+import datetime
+import io
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.selectors import preferences_for
+from catalog.models import Brand, CatalogEntry, Retailer
+from purchases.dataformat import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, unescape_cell
+from purchases.models import Purchase, PurchaseStatus
+from spends.dates import DATE_FORMAT_PATTERNS, format_date, parse_date
+from spends.errors import ApplicationError, PayloadTooLarge
+from spends.uploads import size_limit_text
+from warranties.models import Warranty, WarrantyType
+from warranties.status import WarrantyStatus
+
+IMPORT_FORMATS = ("csv", "json")
+DUPLICATE_POLICIES = ("skip", "update")
+BATCH_SIZE = 1000
+# A report lists at most this many problems (the counts stay exact), so that a file of 100,000
+# bad rows answers with a readable report rather than megabytes of it.
+MAX_LISTED_ERRORS = 1000
+REQUIRED_COLUMNS = ("product_name", "price", "purchase_date")
+CSV_WARRANTY_COLUMNS = {
+    "warranty_start": "warranty_start",
+    "warranty_end": "warranty_end",
+    "warranty_type": "warranty_type",
+    "warranty_status": "voided",
+    "warranty_provider": "provider",
+    "warranty_notes": "notes",
+}
+PURCHASE_TEXT_FIELDS = ("serial_number", "model_number", "order_number", "notes")
+# The fields a row may set; `warranty` is a dict of warranty fields, or None for "no warranty".
+PURCHASE_VALUE_FIELDS = (
+    "product_name", "price", "currency_code", "status", "purchase_date", "retailer_id",
+    "brand_id", *PURCHASE_TEXT_FIELDS,
+)  # fmt: skip
+# Choice fields are checked against their choices once per row here (a set lookup) instead of
+# by Field.validate, which walks the whole currency list for every row.
+PURCHASE_CHOICES = {
+    name: frozenset(value for value, _ in Purchase._meta.get_field(name).flatchoices)
+    for name in ("currency_code", "status")
+}
+WARRANTY_TYPES = frozenset(WarrantyType.values)
+# The fields whose model rules (lengths, digits, ranges) the first pass checks on every row.
+CHECKED_PURCHASE_FIELDS = ("product_name", "price", "purchase_date", *PURCHASE_TEXT_FIELDS)
+WARRANTY_VALUE_FIELDS = (
+    "warranty_start", "warranty_end", "warranty_type", "voided", "provider", "notes",
+)  # fmt: skip
+CHECKED_WARRANTY_FIELDS = ("warranty_start", "provider", "notes")
+# Prices as people write them: 1234.56, or with thousands separated by commas, 1,234.56.
+PRICE_PATTERN = re.compile(r"-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")
+
+
+class ImportFileError(ApplicationError):
+    """The file as a whole cannot be read as an export of this kind."""
+
+    status_code = 422
+
+
+class RowError(Exception):
+    """A problem with one value of one row; `field` is the name the file uses for it."""
+
+    def __init__(self, field: str | None, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportOptions:
+    on_duplicate: str = "skip"
+    dry_run: bool = False
+    partial: bool = False
+
+    def __post_init__(self):
+        if self.on_duplicate not in DUPLICATE_POLICIES:
+            raise ValidationError({"on_duplicate": "Choose skip or update."})
+
+
+@dataclasses.dataclass
+class ImportReport:
+    """What an import did, or would do (a dry run, or one stopped by invalid rows)."""
+
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[dict] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    # Invalid rows stopped it: nothing was (or would be) written.
+    stopped: bool = False
+
+    def add_error(self, row: int, field: str | None, message: str) -> None:
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append({"row": row, "field": field, "message": message})
+
+    def as_dict(self) -> dict:
+        warnings = list(self.warnings)
+        if self.failed and len(self.errors) >= MAX_LISTED_ERRORS:
+            warnings.append(f"Only the first {MAX_LISTED_ERRORS:,} problems are listed.")
+        return {
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "errors": self.errors,
+            "warnings": warnings,
+        }
+
+
+@dataclasses.dataclass
+class SourceRow:
+    """One purchase as the file gives it: `number` is what the report calls its row, `values`
+    the raw values by canonical name (only those the file has)."""
+
+    number: int
+    values: dict
+
+
+Progress = Callable[..., None]
+
+
+def import_check_size(size: int) -> None:
+    limit = settings.SPENDS_MAX_IMPORT_BYTES
+    if size > limit:
+        raise PayloadTooLarge(
+            f"The file is {size_limit_text(size)}; imports may be at most {size_limit_text(limit)}."
+        )
+
+
+def import_detect_format(filename: str, data: bytes) -> str:
+    """`json` or `csv`, for a page where a person picks any export file."""
+    if filename.lower().endswith(".json"):
+        return "json"
+    if filename.lower().endswith(".csv"):
+        return "csv"
+    return "json" if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" else "csv"
+
+
+def import_open(data: bytes, file_format: str) -> "CsvSource | JsonSource":
+    """The file read as an export of `file_format`, or ImportFileError saying why not."""
+    if file_format not in IMPORT_FORMATS:
+        raise ImportFileError("Choose csv or json.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            f"This is not a {file_format.upper()} file: it is not UTF-8 text."
+        ) from None
+    if "\x00" in text:
+        raise ImportFileError(f"This is not a {file_format.upper()} file: it contains binary data.")
+    return CsvSource(text) if file_format == "csv" else JsonSource(text)
+
+
+def import_purchases(
+    *,
+    owner,
+    data: bytes,
+    file_format: str,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Import the owner's purchases (with their warranties, retailers and brands) from `data`,
+    an export in `file_format`. `progress(done, total, stage=...)` hears how far it has got;
+    done and total count rows checked and then rows saved."""
+    import_check_size(len(data))
+    source = import_open(data, file_format)
+    rows = source.count()
+    total = rows if options.dry_run else 2 * rows
+    report_progress = progress or (lambda *args, **kwargs: None)
+
+    check = _Import(owner, source, options)
+    checked = check.run(lambda done: report_progress(done, total, stage="Checking rows"))
+    if options.dry_run or checked.stopped:
+        return checked
+    outcome = check.outcome()
+    del check  # its index of every purchase is rebuilt by the second pass; not kept twice
+
+    def saved(done: int) -> None:
+        report_progress(rows + done, total, stage="Saving")
+
+    saved(0)
+    return _Import(owner, source, options, checked=outcome, batch_size=batch_size).run(saved)
+
+
+# Reading the file --------------------------------------------------------------------------
+
+
+class CsvSource:
+    """A CSV export, or any CSV whose header names at least the required columns (in any case,
+    order and spacing). Row numbers are the line on which a record starts; the header is 1."""
+
+    format = "csv"
+
+    def __init__(self, text: str):
+        self.text = text
+        reader = self._reader()
+        try:
+            header = next(reader, None)
+        except csv.Error as error:
+            raise ImportFileError(f"This is not a CSV file: {error}.") from None
+        if header is None:
+            raise ImportFileError("The file is empty.")
+        names = [cell.strip().lower() for cell in header]
+        seen = set()
+        for name in names:
+            if name and name in seen:
+                raise ImportFileError(f"The column “{name}” appears twice in the header.")
+            seen.add(name)
+        missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+        if missing:
+            raise ImportFileError(
+                "This is not a CSV of purchases: its first line must name the columns, with at "
+                f"least {', '.join(REQUIRED_COLUMNS)} (missing: {', '.join(missing)})."
+            )
+        self.columns = names
+        self.header_lines = reader.line_num
+        self.unknown_columns = [name for name in names if name and name not in CSV_COLUMNS]
+        self.has_warranty = any(name in CSV_WARRANTY_COLUMNS for name in names)
+
+    def _reader(self):
+        return csv.reader(io.StringIO(self.text, newline=""), strict=True)
+
+    def labels(self) -> dict:
+        return {
+            "retailer": "retailer",
+            "brand": "brand",
+            **{f"warranty.{field}": column for column, field in CSV_WARRANTY_COLUMNS.items()},
+        }
+
+    def warnings(self) -> list[str]:
+        return [
+            f"The column “{name}” is not one this application knows; it was ignored."
+            for name in self.unknown_columns
+        ]
+
+    def catalog_entries(self, kind: str) -> list[dict]:
+        return []
+
+    def count(self) -> int:
+        return sum(1 for _ in self._records())
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        reader = self._reader()
+        try:
+            next(reader)
+            line = reader.line_num
+            for cells in reader:
+                start, line = line + 1, reader.line_num
+                if any(cell.strip() for cell in cells):
+                    yield start, cells
+        except csv.Error as error:
+            raise ImportFileError(
+                f"This is not a CSV file that can be read: line {reader.line_num}: {error}."
+            ) from None
+
+    def rows(self) -> Iterator[SourceRow | RowError]:
+        width = len(self.columns)
+        for number, cells in self._records():
+            if len(cells) > width:
+                yield SourceRow(number, {"__error__": RowError(
+                    None, f"This row has {len(cells)} cells; the header names {width} columns."
+                )})  # fmt: skip
+                continue
+            values: dict = {}
+            warranty: dict = {}
+            for name, cell in zip(self.columns, cells, strict=False):
+                if not name or name not in CSV_COLUMNS:
+                    continue
+                cell = unescape_cell(cell)
+                if name in CSV_WARRANTY_COLUMNS:
+                    warranty[CSV_WARRANTY_COLUMNS[name]] = cell
+                else:
+                    values[name] = cell
+            if self.has_warranty:
+                filled = {key: value for key, value in warranty.items() if value.strip()}
+                values["warranty"] = filled or None
+            yield SourceRow(number, values)
+
+
+class JsonSource:
+    """A JSON export of this application: `{"format": "spends-tracker", "version": 1, ...}`.
+    Row numbers are indexes in its `purchases` array, from 0."""
+
+    format = "json"
+
+    def __init__(self, text: str):
+        try:
+            document = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            raise ImportFileError(
+                f"This is not a JSON file that can be read: line {error.lineno}, "
+                f"column {error.colno}: {error.msg}."
+            ) from None
+        except RecursionError:
+            raise ImportFileError("This JSON file is nested too deeply to be read.") from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+            raise ImportFileError(
+                f'This JSON is not a Spends Tracker export: it has no "format": "{FORMAT_NAME}".'
+            )
+        version = document.get("version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise ImportFileError('This export has no valid "version" number.')
+        if version > FORMAT_VERSION:
+            raise ImportFileError(
+                f"This export was written by a newer version of Spends Tracker (format version "
+                f"{version}); this one reads version {FORMAT_VERSION}. Update first."
+            )
+        purchases = document.get("purchases", [])
+        if not isinstance(purchases, list):
+            raise ImportFileError('The export\'s "purchases" must be a list.')
+        self.purchases = purchases
+        self.catalogs = {
+            kind: [entry for entry in document.get(kind) or [] if isinstance(entry, dict)]
+            if isinstance(document.get(kind), list)
+            else []
+            for kind in ("retailers", "brands")
+        }
+        self.attachment_count = sum(
+            len(item.get("attachments") or [])
+            for item in purchases
+            if isinstance(item, dict) and isinstance(item.get("attachments"), list)
+        )
+
+    def labels(self) -> dict:
+        return {"retailer": "retailer_name", "brand": "brand_name"}
+
+    def warnings(self) -> list[str]:
+        if not self.attachment_count:
+            return []
+        return [
+            f"The export lists {self.attachment_count:,} attachments; exports carry no files, so "
+            "none were imported (files travel in backups)."
+        ]
+
+    def catalog_entries(self, kind: str) -> list[dict]:
+        return self.catalogs[kind]
+
+    def count(self) -> int:
+        return len(self.purchases)
+
+    def rows(self) -> Iterator[SourceRow]:
+        names = {entry.get("id"): entry.get("name") for kind in self.catalogs.values()
+                 for entry in kind}  # fmt: skip
+        for index, item in enumerate(self.purchases):
+            if not isinstance(item, dict):
+                yield SourceRow(
+                    index, {"__error__": RowError(None, "A purchase must be an object.")}
+                )
+                continue
+            values = {
+                key: item[key]
+                for key in (
+                    "id", "product_name", "price", "currency_code", "status", "purchase_date",
+                    *PURCHASE_TEXT_FIELDS, "created_at", "updated_at", "warranty",
+                )
+                if key in item
+            }  # fmt: skip
+            for relation in ("retailer", "brand"):
+                name = item.get(f"{relation}_name", item.get(relation))
+                if name is None and item.get(f"{relation}_id") is not None:
+                    name = names.get(item[f"{relation}_id"])
+                if f"{relation}_name" in item or relation in item or f"{relation}_id" in item:
+                    values[relation] = name
+            yield SourceRow(index, values)
+
+
+# Checking and writing ------------------------------------------------------------------------
+
+
+class _Catalog:
+    """The owner's retailers (or brands) by lowered name, and the ones this import adds. A new
+    name takes the id, url and times the export gave it, when it gave them."""
+
+    def __init__(
+        self, owner, model: type[CatalogEntry], file_entries: list[dict], report, *, write: bool
+    ):
+        self.owner = owner
+        self.model = model
+        self.report = report
+        self.ids = {
+            name.lower(): entry_id
+            for entry_id, name in model.objects.filter(owner=owner).values_list("id", "name")
+        }
+        self.file_entries = {
+            str(entry.get("name", "")).strip().lower(): entry for entry in file_entries
+        }
+        self.pending: list[CatalogEntry] = []
+        self.added: list[str] = []
+        given = [_uuid(entry.get("id")) for entry in file_entries]
+        self.foreign_ids = _foreign_ids(owner, model, given) if write else set()
+
+    def resolve(self, name, field: str) -> uuid.UUID | None:
+        name = _text(name, field).strip()
+        if not name:
+            return None
+        key = name.lower()
+        if key in self.ids:
+            return self.ids[key]
+        entry = self.model(owner=self.owner, name=name)
+        given = self.file_entries.get(key, {})
+        given_id = _uuid(given.get("id"))
+        if given_id is not None and given_id not in self.foreign_ids:
+            entry.id = given_id
+        url = given.get("url") or ""
+        entry.url = url if isinstance(url, str) else ""
+        try:
+            entry.clean_fields(exclude=["id", "owner", "url", "created_at", "updated_at"])
+        except ValidationError as error:
+            raise RowError(field, " ".join(error.messages)) from None
+        try:
+            entry.clean_fields(exclude=["id", "owner", "name", "created_at", "updated_at"])
+        except ValidationError:
+            self.report.warnings.append(f"The address of “{name}” is not valid; it was left out.")
+            entry.url = ""
+        for stamp in ("created_at", "updated_at"):
+            if when := _timestamp_or_none(given.get(stamp)):
+                setattr(entry, stamp, when)
+        self.ids[key] = entry.id
+        self.pending.append(entry)
+        self.added.append(name)
+        return entry.id
+
+    def flush(self) -> None:
+        if self.pending:
+            self.model.objects.bulk_create(self.pending)
+            self.pending = []
+
+    def summary(self, write: bool) -> str | None:
+        if not self.added:
+            return None
+        meta = self.model._meta
+        label = meta.verbose_name if len(self.added) == 1 else meta.verbose_name_plural
+        shown = ", ".join(self.added[:10]) + (f" and {len(self.added) - 10:,} more"
+                                               if len(self.added) > 10 else "")  # fmt: skip
+        verb = "Created" if write else "Will create"
+        return f"{verb} {len(self.added):,} {label}: {shown}."
+
+
+def _foreign_ids(owner, model, ids) -> set[uuid.UUID]:
+    """Of the ids an export gave, those another user's row in this instance already has: a row
+    given one of them gets a new id instead (silently: whose it is must not show)."""
+    ids = [given for given in ids if given is not None]
+    foreign = set()
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        foreign.update(
+            model.objects.filter(id__in=chunk).exclude(owner=owner).values_list("id", flat=True)
+        )
+    return foreign
+
+
+@dataclasses.dataclass
+class _Checked:
+    """What the second pass needs from the first: which rows are invalid and listed, and the
+    ids the file gives."""
+
+    invalid_rows: set[int]
+    failed: int
+    errors: list[dict]
+    given_ids: dict[type, set]
+
+
+class _Import:
+    """One pass over the file. Without `checked` it checks every row and writes nothing; with
+    `checked` (the first pass, which found every invalid row) it writes, skipping the rows that
+    pass reported and trusting it for the model's field rules."""
+
+    def __init__(
+        self, owner, source, options: ImportOptions, *, checked=None, batch_size=BATCH_SIZE
+    ):
+        self.owner = owner
+        self.source = source
+        self.options = options
+        self.write = checked is not None
+        self.batch_size = batch_size
+        self.report = ImportReport(dry_run=options.dry_run)
+        # The time of rows the file gives no times for.
+        self.now = timezone.now()
+        self.invalid_rows: set[int] = set()
+        # Ids the file gives, gathered by the first pass; the second gives a new id to any that
+        # another user's row has.
+        self.given_ids: dict[type, set] = {Purchase: set(), Warranty: set()}
+        self.foreign_ids: dict[type, set] = {Purchase: set(), Warranty: set()}
+        self.replaced_ids: dict[uuid.UUID, uuid.UUID] = {}
+        if checked is not None:
+            self.invalid_rows = checked.invalid_rows
+            self.report.failed = checked.failed
+            self.report.errors = checked.errors
+            for model, ids in checked.given_ids.items():
+                self.foreign_ids[model] = _foreign_ids(owner, model, list(ids))
+        self.labels = source.labels()
+        preferences = preferences_for(owner)
+        self.currency = preferences.currency_code
+        self.date_format = preferences.date_format
+        self.catalogs = {
+            relation: _Catalog(
+                owner, model, source.catalog_entries(f"{relation}s"), self.report,
+                write=self.write,
+            )
+            for relation, model in (("retailer", Retailer), ("brand", Brand))
+        }  # fmt: skip
+        # The owner's purchases by id and by what makes two purchases the same (SPEC 6), kept
+        # up to date as rows are added, so a row repeated in the file is a duplicate too.
+        self.keys: dict[uuid.UUID, tuple] = {}
+        self.by_key: dict[tuple, uuid.UUID] = {}
+        existing = Purchase.objects.filter(owner=owner).values_list(
+            "id", "product_name", "purchase_date", "price", "currency_code", "retailer__name"
+        )
+        for purchase_id, *fields in existing.iterator(chunk_size=5000):
+            self._remember(purchase_id, _natural_key(*fields))
+        self.creates: dict[uuid.UUID, tuple[dict, dict | None]] = {}
+        self.updates: dict[uuid.UUID, tuple[dict, dict | None | bool]] = {}
+
+    def outcome(self) -> "_Checked":
+        return _Checked(
+            invalid_rows=self.invalid_rows, failed=self.report.failed,
+            errors=self.report.errors, given_ids=self.given_ids,
+        )  # fmt: skip
+
+    def _remember(self, purchase_id, key) -> None:
+        old = self.keys.get(purchase_id)
+        if old is not None and self.by_key.get(old) == purchase_id:
+            del self.by_key[old]
+        self.keys[purchase_id] = key
+        self.by_key.setdefault(key, purchase_id)
+
+    def label(self, field: str) -> str:
+        return self.labels.get(field, field)
+
+    def run(self, progress: Callable[[int], None]) -> ImportReport:
+        report = self.report
+        report.warnings.extend(self.source.warnings())
+        if self.write:
+            with transaction.atomic():
+                self._rows(progress)
+                self._flush()
+                if report.stopped:
+                    transaction.set_rollback(True)
+        else:
+            self._rows(progress)
+        if report.stopped:
+            valid = report.created + report.updated + report.skipped
+            report.created = report.updated = report.skipped = 0
+            rows = "row has problems" if report.failed == 1 else "rows have problems"
+            outcome = "Nothing would be imported" if report.dry_run else "Nothing was imported"
+            message = f"{outcome}: {report.failed:,} {rows}."
+            if valid:
+                message += f" Fix them, or import partially to import the other {valid:,} alone."
+            report.warnings.append(message)
+            return report
+        for catalog in self.catalogs.values():
+            if (summary := catalog.summary(self.write)) is not None:
+                report.warnings.append(summary)
+        return report
+
+    def _rows(self, progress: Callable[[int], None]) -> None:
+        report = self.report
+        for done, row in enumerate(self.source.rows(), start=1):
+            if row.number in self.invalid_rows:
+                continue  # counted and listed by the first pass
+            try:
+                self._row(row)
+            except RowError as error:
+                self._failed(row, [(error.field, error.message)])
+            except _RowErrors as errors:
+                self._failed(row, errors.problems)
+            if report.failed and not self.options.partial:
+                report.stopped = True
+            if self.write and report.stopped:
+                return
+            if len(self.creates) + len(self.updates) >= self.batch_size:
+                self._flush()
+                progress(done)
+            elif done % 100 == 0:
+                progress(done)
+        if report.failed and not (report.created or report.updated or report.skipped):
+            report.stopped = True
+
+    def _failed(self, row: SourceRow, problems: list) -> None:
+        self.report.failed += 1
+        self.invalid_rows.add(row.number)
+        for field, message in problems:
+            self.report.add_error(row.number, field, message)
+
+    # One row ---------------------------------------------------------------------------------
+
+    def _row(self, row: SourceRow) -> None:
+        values = row.values
+        if "__error__" in values:
+            raise values["__error__"]
+        purchase, warranty = self._purchase_from(values)
+        if not _blank(values.get("id")):
+            given_id = purchase["id"]
+            if not self.write:
+                self.given_ids[Purchase].add(given_id)
+            elif given_id in self.foreign_ids[Purchase]:
+                purchase["id"] = self.replaced_ids.setdefault(given_id, uuid.uuid4())
+            target = purchase["id"] if purchase["id"] in self.keys else None
+        else:
+            target = None
+        key = _natural_key(
+            purchase["product_name"], purchase["purchase_date"], purchase["price"],
+            purchase["currency_code"], values.get("retailer"),
+        )  # fmt: skip
+        if target is None and _blank(values.get("id")):
+            target = self.by_key.get(key)
+        if warranty is not None and not _blank((values.get("warranty") or {}).get("id")):
+            if not self.write:
+                self.given_ids[Warranty].add(warranty["id"])
+            elif warranty["id"] in self.foreign_ids[Warranty]:
+                warranty["id"] = uuid.uuid4()
+        if target is None:
+            self.report.created += 1
+            self._remember(purchase["id"], key)
+            if self.write:
+                self.creates[purchase["id"]] = (purchase, warranty)
+            return
+        if self.options.on_duplicate == "skip":
+            self.report.skipped += 1
+            return
+        self.report.updated += 1
+        self._remember(target, key)
+        if not self.write:
+            return
+        changes = {field: purchase[field] for field in PURCHASE_VALUE_FIELDS
+                   if _given(values, field)}  # fmt: skip
+        # False: the file says nothing about the warranty; None: it has none.
+        warranty_change = warranty if "warranty" in values else False
+        if warranty_change:
+            warranty_change["purchase_id"] = target
+        if target in self.creates:  # a row repeating one added earlier in this batch
+            created, created_warranty = self.creates[target]
+            created.update(changes)
+            if warranty_change is not False:
+                created_warranty = warranty_change
+            self.creates[target] = (created, created_warranty)
+        else:
+            self.updates[target] = (changes, warranty_change)
+
+    def _purchase_from(self, values: dict) -> tuple[dict, dict | None]:
+        """The purchase's column values (and its warranty's), or _RowErrors listing every
+        problem of the row."""
+        problems: list[tuple[str | None, str]] = []
+
+        def take(field: str, convert: Callable, *args):
+            try:
+                return convert(*args)
+            except RowError as error:
+                problems.append((error.field or self.label(field), error.message))
+                return None
+
+        for field in REQUIRED_COLUMNS:
+            if _blank(values.get(field)):
+                problems.append((field, "This field is required."))
+        currency = take("currency_code", _text, values.get("currency_code"), "currency_code")
+        status = take("status", _text, values.get("status"), "status")
+        purchase = {
+            "id": take("id", _uuid_field, values.get("id"), "id") or uuid.uuid4(),
+            "owner_id": self.owner.pk,
+            "product_name": (
+                take("product_name", _text, values.get("product_name"), "product_name") or ""
+            ).strip(),
+            "price": take("price", _price, values.get("price")),
+            "purchase_date": take(
+                "purchase_date", self._date, values.get("purchase_date"), "purchase_date"
+            ),
+            "currency_code": (currency or "").strip().upper() or self.currency,
+            "status": (status or "").strip().upper() or PurchaseStatus.RECEIVED,
+            **{field: take(field, _text, values.get(field), field) or ""
+               for field in PURCHASE_TEXT_FIELDS},
+            **{f"{relation}_id": take(relation, catalog.resolve, values[relation],
+                                      self.label(relation)) if relation in values else None
+               for relation, catalog in self.catalogs.items()},
+            **{stamp: take(stamp, _timestamp, values.get(stamp), stamp) or self.now
+               for stamp in ("created_at", "updated_at")},
+        }  # fmt: skip
+        for field, choices in PURCHASE_CHOICES.items():
+            if purchase[field] not in choices:
+                problems.append((field, _choice_message(field, purchase[field])))
+        if not self.write:
+            _check_fields(Purchase, purchase, CHECKED_PURCHASE_FIELDS, problems, self.label)
+        warranty = None
+        raw_warranty = values.get("warranty")
+        if raw_warranty is not None and purchase["purchase_date"] is not None:
+            warranty = self._warranty_from(raw_warranty, purchase, problems)
+        if problems:
+            raise _RowErrors(problems)
+        return purchase, warranty
+
+    def _warranty_from(self, raw, purchase: dict, problems: list) -> dict | None:
+        if not isinstance(raw, dict):
+            problems.append((self.label("warranty"), "A warranty must be an object."))
+            return None
+
+        def label(field: str) -> str:
+            return self.label(f"warranty.{field}")
+
+        def take(field: str, convert: Callable, *args):
+            try:
+                return convert(*args)
+            except RowError as error:
+                problems.append((label(field), error.message))
+                return None
+
+        start, end = raw.get("warranty_start"), raw.get("warranty_end")
+        kind = (take("warranty_type", _text, raw.get("warranty_type"), "") or "").strip().upper()
+        warranty = {
+            "id": take("id", _uuid_field, raw.get("id"), "id") or uuid.uuid4(),
+            "owner_id": self.owner.pk,
+            "purchase_id": purchase["id"],
+            "warranty_start": (take("warranty_start", self._date, start, "") if not _blank(start)
+                               else purchase["purchase_date"]),
+            "warranty_end": take("warranty_end", self._date, end, "") if not _blank(end) else None,
+            "warranty_type": kind or WarrantyType.MANUFACTURER,
+            "voided": take("voided", _voided, raw.get("voided", raw.get("status"))) or False,
+            "provider": take("provider", _text, raw.get("provider"), "") or "",
+            "notes": take("notes", _text, raw.get("notes"), "") or "",
+            **{stamp: take(stamp, _timestamp, raw.get(stamp), stamp) or self.now
+               for stamp in ("created_at", "updated_at")},
+        }  # fmt: skip
+        if warranty["warranty_type"] not in WARRANTY_TYPES:
+            problems.append(
+                (
+                    label("warranty_type"),
+                    _choice_message("warranty_type", warranty["warranty_type"]),
+                )
+            )
+        elif warranty["warranty_type"] == WarrantyType.LIFETIME:
+            warranty["warranty_end"] = None
+        if not self.write and not any(field.startswith(label("")) for field, _ in problems):
+            _check_fields(Warranty, warranty, CHECKED_WARRANTY_FIELDS, problems, label)
+            try:
+                # The rules between fields (an end, not before the start) are the model's.
+                # (Without its purchase, which is not in the database yet.)
+                Warranty(**{**warranty, "purchase_id": None}).clean()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    problems.extend((label(field), message) for message in messages)
+        return warranty
+
+    def _date(self, value, field: str) -> datetime.date:
+        if isinstance(value, datetime.date):
+            return value
+        text = _text(value, field).strip()
+        try:
+            return parse_date(text, self.date_format)
+        except ValueError:
+            example = format_date(datetime.date(2026, 1, 30), self.date_format)
+            also = "" if self.date_format == "YYYY-MM-DD" else f" or {example}"
+            raise RowError(
+                field, f"“{text}” is not a date: write it as 2026-01-30{also}."
+            ) from None
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        if self.write and not self.report.stopped:
+            for catalog in self.catalogs.values():
+                catalog.flush()
+            if self.creates:
+                _insert(Purchase, [purchase for purchase, _ in self.creates.values()])
+                _insert(Warranty, [warranty for _, warranty in self.creates.values() if warranty])
+            if self.updates:
+                self._write_updates()
+        self.creates.clear()
+        self.updates.clear()
+
+    def _write_updates(self) -> None:
+        now = timezone.now()
+        purchases = Purchase.objects.in_bulk(list(self.updates))
+        fields = {"updated_at"}
+        existing_warranties = {
+            warranty.purchase_id: warranty
+            for warranty in Warranty.objects.filter(purchase_id__in=list(self.updates))
+        }
+        warranty_creates, warranty_updates, warranty_deletes = [], [], []
+        for purchase_id, (changes, warranty) in self.updates.items():
+            purchase = purchases[purchase_id]
+            for field, value in changes.items():
+                setattr(purchase, field, value)
+            fields.update(changes)
+            purchase.updated_at = now
+            current = existing_warranties.get(purchase_id)
+            if warranty is None and current is not None:
+                warranty_deletes.append(current.id)
+            elif warranty and current is None:
+                warranty_creates.append(warranty)
+            elif warranty:
+                for field in WARRANTY_VALUE_FIELDS:
+                    setattr(current, field, warranty[field])
+                current.updated_at = now
+                warranty_updates.append(current)
+        Purchase.objects.bulk_update(list(purchases.values()), sorted(fields))
+        if warranty_deletes:
+            Warranty.objects.filter(id__in=warranty_deletes).delete()
+        _insert(Warranty, warranty_creates)
+        if warranty_updates:
+            Warranty.objects.bulk_update(warranty_updates, [*WARRANTY_VALUE_FIELDS, "updated_at"])
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """New rows (complete dicts of column values) straight into the model's table. Each value
+    is prepared for the database by its field, as bulk_create would; bulk_create's building of
+    one long statement per batch costs more than the insert itself at this size."""
+    if not rows:
+        return
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    params = [
+        [field.get_db_prep_save(row[field.attname], connection) for field in fields] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+class _RowErrors(Exception):
+    def __init__(self, problems: list[tuple[str | None, str]]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+# Values ------------------------------------------------------------------------------------
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _given(values: dict, field: str) -> bool:
+    if field in ("retailer_id", "brand_id"):
+        return field.removesuffix("_id") in values
+    return field in values
+
+
+def _text(value, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RowError(field or None, "Give text.")
+    if "\x00" in value:
+        raise RowError(field or None, "Text cannot contain NUL characters.")
+    return value
+
+
+def _price(value) -> Decimal | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise RowError("price", "Give a price such as 1234.56.")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    text = _text(value, "price").strip()
+    if not PRICE_PATTERN.fullmatch(text):
+        raise RowError("price", f"“{text}” is not a price: write it as 1234.56 or 1,234.56.")
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise RowError("price", f"“{text}” is not a price.") from None
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if not _blank(value) else None
+    except ValueError:
+        return None
+
+
+def _uuid_field(value, field: str) -> uuid.UUID | None:
+    if _blank(value):
+        return None
+    parsed = _uuid(value)
+    if parsed is None:
+        raise RowError(field, f"“{value}” is not an id (a UUID).")
+    return parsed
+
+
+def _timestamp_or_none(value) -> datetime.datetime | None:
+    try:
+        return _timestamp(value, "")
+    except RowError:
+        return None
+
+
+def _timestamp(value, field: str) -> datetime.datetime | None:
+    if _blank(value):
+        return None
+    text = _text(value, field).strip()
+    try:
+        parsed = parse_datetime(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise RowError(field, f"“{text}” is not a date and time such as 2026-01-30T12:00:00Z.")
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return parsed
+
+
+def _voided(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if _blank(value):
+        return False
+    word = str(value).strip().upper()
+    if word == WarrantyStatus.VOIDED:
+        return True
+    if word in (WarrantyStatus.ACTIVE, WarrantyStatus.EXPIRED, "EXPIRING_SOON"):
+        return False
+    raise RowError(None, f"“{value}” is not a warranty status: give ACTIVE, EXPIRED or VOIDED.")
+
+
+def _choice_message(field: str, value) -> str:
+    if field == "currency_code":
+        return f"“{value}” is not a currency: give an ISO 4217 code such as USD or EUR."
+    if field == "status":
+        return f"“{value}” is not a status: give ORDERED or RECEIVED."
+    return f"“{value}” is not a warranty type: give one of {', '.join(WarrantyType.values)}."
+
+
+def _natural_key(name, purchase_date, price, currency, retailer_name) -> tuple:
+    return (
+        (name or "").strip().lower(),
+        purchase_date,
+        price,
+        currency,
+        (retailer_name or "").strip().lower() if isinstance(retailer_name, str) else "",
+    )
+
+
+def _check_fields(model, values: dict, fields, problems: list, label) -> None:
+    """The model's own rules for each field (lengths, digits, ranges, required): one place for
+    them. A field that already has a problem is not checked again."""
+    already = {field for field, _ in problems}
+    for name in fields:
+        if label(name) in already:
+            continue
+        try:
+            model._meta.get_field(name).clean(values[name], None)
+        except ValidationError as error:
+            problems.extend((label(name), message) for message in error.messages)
+
+
+def date_format_hint(date_format: str) -> str:
+    """How a date may be written in an import, for the page's help text."""
+    if date_format == "YYYY-MM-DD" or date_format not in DATE_FORMAT_PATTERNS:
+        return "2026-01-30"
+    return f"2026-01-30 or {format_date(datetime.date(2026, 1, 30), date_format)}"
+
+
+def import_in_background(
+    *, owner, filename: str, data: bytes, file_format: str, options: ImportOptions
+):
+    """Starts the import as a job (its result is the report) once the file is known to be
+    readable, so that a file of the wrong kind is refused at once rather than by the job."""
+    # Imported here: the task module imports this one to run the import.
+    from jobs.models import JobKind
+    from jobs.services import job_enqueue
+    from purchases.tasks import import_purchases_task
+
+    import_check_size(len(data))
+    import_open(data, file_format)
+    return job_enqueue(
+        owner=owner,
+        kind=JobKind.IMPORT,
+        task=import_purchases_task,
+        input_file=(filename, data),
+        file_format=file_format,
+        on_duplicate=options.on_duplicate,
+        dry_run=options.dry_run,
+        partial=options.partial,
+    )
