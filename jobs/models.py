@@ -86,3 +86,6 @@ class JobInput(models.Model):
     job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="+")
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename

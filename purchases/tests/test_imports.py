@@ -245,8 +245,10 @@ def test_without_an_id_a_duplicate_is_the_same_name_date_price_currency_and_reta
     assert Purchase.objects.get(owner=user, product_name__iexact="desk").notes == (
         "repeated in the file"
     )
-    assert Purchase.objects.get(owner=user, retailer=shop, currency_code="USD",
-                                purchase_date=datetime.date(2026, 1, 1)).notes == "same"  # fmt: skip
+    same = Purchase.objects.get(
+        owner=user, retailer=shop, currency_code="USD", purchase_date=datetime.date(2026, 1, 1)
+    )
+    assert same.notes == "same"
 
 
 def test_an_id_of_another_users_purchase_never_touches_it(user, other_user):
@@ -375,7 +377,8 @@ def test_json_rows_are_numbered_from_zero_and_name_nested_fields(user):
 
     assert report.errors == [
         {"row": 1, "field": None, "message": "A purchase must be an object."},
-        {"row": 2, "field": "price", "message": "“x” is not a price: write it as 1234.56 or 1,234.56."},
+        {"row": 2, "field": "price",
+         "message": "“x” is not a price: write it as 1234.56 or 1,234.56."},
         {"row": 2, "field": "warranty.warranty_end",
          "message": "“soon” is not a date: write it as 2026-01-30 or 01/30/2026."},
     ]  # fmt: skip
