@@ -180,7 +180,7 @@ def _register_routers() -> None:
     from analytics.api import router as analytics_router
     from catalog.api import brands_router, retailers_router
     from jobs.api import router as jobs_router
-    from purchases.api import attachments_router
+    from purchases.api import attachments_router, export_router, import_router
     from purchases.api import router as purchases_router
     from warranties.api import router as warranties_router
 
@@ -192,6 +192,8 @@ def _register_routers() -> None:
     api.add_router("/brands", brands_router)
     api.add_router("/analytics", analytics_router)
     api.add_router("/jobs", jobs_router)
+    api.add_router("/export", export_router)
+    api.add_router("/import", import_router)
 
 
 _register_routers()
