@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -828,15 +828,27 @@ def _insert(model, rows: list[dict]) -> None:
     one long statement per batch costs more than the insert itself at this size."""
     if not rows:
         return
+    # The connection itself, not the `django.db.connection` proxy, which looks it up again on
+    # every use: once per value here.
+    db = connections[router.db_for_write(model)]
     fields = model._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
+    table = db.ops.quote_name(model._meta.db_table)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    params = [
-        [field.get_db_prep_save(row[field.attname], connection) for field in fields] for row in rows
+    # Text goes to every database as it is: no need to prepare it, value by value.
+    prepared = [
+        (field.attname, None if isinstance(field, models.CharField | models.TextField) else field)
+        for field in fields
     ]
-    with connection.cursor() as cursor:
+    params = [
+        [
+            row[name] if field is None else field.get_db_prep_save(row[name], db)
+            for name, field in prepared
+        ]
+        for row in rows
+    ]
+    with db.cursor() as cursor:
         cursor.executemany(sql, params)
 
 
