@@ -533,6 +533,7 @@ class _Import:
         for purchase_id, *fields in existing.iterator(chunk_size=5000):
             self._remember(purchase_id, _natural_key(*fields))
         self.creates: dict[uuid.UUID, tuple[dict, dict | None]] = {}
+        self.warranty_probe = Warranty(owner=owner)
         self.updates: dict[uuid.UUID, tuple[dict, dict | None | bool]] = {}
 
     def outcome(self) -> "_Checked":
@@ -753,10 +754,14 @@ class _Import:
             warranty["warranty_end"] = None
         if not self.write and not any(field.startswith(label("")) for field, _ in problems):
             _check_fields(Warranty, warranty, CHECKED_WARRANTY_FIELDS, problems, label)
+            # The rules between fields (an end, not before the start) are the model's. One
+            # instance serves every row (building a model instance per row is slow), and it
+            # has no purchase: that is not in the database yet.
+            probe = self.warranty_probe
+            for field in WARRANTY_VALUE_FIELDS:
+                setattr(probe, field, warranty[field])
             try:
-                # The rules between fields (an end, not before the start) are the model's.
-                # (Without its purchase, which is not in the database yet.)
-                Warranty(**{**warranty, "purchase_id": None}).clean()
+                probe.clean()
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
                     problems.extend((label(field), message) for message in messages)
