@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
-# Spends Tracker image: gunicorn serving Django (static files through whitenoise), data in /data.
+# Spends Tracker image: gunicorn serving Django (static files through whitenoise) and the
+# background-task worker beside it (scripts/serve), data in /data.
 #   docker build -t spends-tracker .
 #   docker run -p 8000:8000 -v spends-data:/data spends-tracker
-# With PostgreSQL, see docker-compose.yml.
+# With PostgreSQL, see docker-compose.yml (there the worker is a service of its own).
 
 # --- Source: the build context minus local state ------------------------------------------------
 # Without a .dockerignore, `COPY . .` would carry the developer's .venv, ./data (database and
@@ -65,4 +66,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request as r; h = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0].strip().lstrip('.'); h = 'localhost' if h in ('', '*') else h; q = r.Request('http://127.0.0.1:8000/healthz', headers={'Host': h, 'X-Forwarded-Proto': 'https'}); sys.exit(0 if r.urlopen(q, timeout=4).status == 200 else 1)"]
 
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn spends.wsgi:application --config spends/gunicorn.conf.py --bind 0.0.0.0:8000"]
+# Migrations first, then the web server and the worker in one container: scripts/serve runs both,
+# passes `docker stop` on to them and stops the container when either ends (so a restart policy
+# brings both back). SPENDS_RUN_WORKER=false runs the web server alone.
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec bash scripts/serve --python python --bind 0.0.0.0:8000"]

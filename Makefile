@@ -10,8 +10,8 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 .PHONY: help env run dev test lint test-sqlite test-postgres test-e2e migrate clean
 
 help:
-	@echo "make run    serve on http://$(HOST):$(PORT) with gunicorn (SQLite in ./data by default)"
-	@echo "make dev    Django's development server with auto-reload"
+	@echo "make run    serve on http://$(HOST):$(PORT): gunicorn and the background worker (SQLite in ./data)"
+	@echo "make dev    Django's development server with auto-reload, and the background worker"
 	@echo "make test   lint, migration check, tests on SQLite and on PostgreSQL, browser tests"
 
 env:
@@ -20,12 +20,14 @@ env:
 migrate: env
 	$(PY) manage.py migrate --no-input
 
+# scripts/serve runs the web server and the background-task worker (imports, backups) side by
+# side and stops both together (Ctrl-C included).
 run: migrate
 	$(PY) manage.py collectstatic --no-input -v0
-	.venv/bin/gunicorn spends.wsgi:application --config spends/gunicorn.conf.py --bind $(HOST):$(PORT)
+	scripts/serve --python $(PY) --bind $(HOST):$(PORT)
 
 dev: migrate
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true scripts/serve --dev --python $(PY) --bind $(HOST):$(PORT)
 
 lint: env
 	.venv/bin/ruff check .

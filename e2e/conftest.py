@@ -6,6 +6,7 @@ to a host other than the application's (the pages must work offline)."""
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,18 @@ def chromium_path() -> str:
             pytrace=False,
         )
     return path
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the browser tests' database is a file, not Django's usual in-memory one. An
+    in-memory database is shared with the live server through a single connection, which a
+    background worker (`task_worker`) cannot use: the worker needs a connection of its own, as
+    it has beside `make run`. The file lives in a temporary folder and is deleted at the end."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        folder = tmp_path_factory.mktemp("e2e-database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -160,6 +173,52 @@ def signed_in_page(page, context, e2e_user, live_server):
     """A desktop page whose browser is signed in as alice."""
     sign_in(context, e2e_user, live_server.url)
     return page
+
+
+@pytest.fixture
+def task_worker(settings, live_server, transactional_db) -> Iterator:
+    """Background jobs go to the database queue and run in a real django-tasks-db worker, in a
+    thread beside the live server, as `make run` runs them (the other tests run them at once,
+    inside the request). Yields the worker; stops it after the test."""
+    from django.db import connection, connections
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.fail(
+            "task_worker needs a database file (see django_db_modify_db_settings); run the "
+            "browser tests on their own: pytest e2e",
+            pytrace=False,
+        )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    worker = Worker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e",
+        excluded_queue_names=[],
+    )
+    crashes: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            worker.run()
+        except BaseException as error:  # the test reports it below
+            crashes.append(error)
+        finally:
+            # The thread's own connection, closed before the test database is emptied.
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name="task worker", daemon=True)
+    thread.start()
+    yield worker
+    # The worker checks this flag between tasks and after each nap of `interval`.
+    worker.running = False
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "The task worker did not stop."
+    assert crashes == [], f"The task worker crashed: {crashes!r}"
 
 
 def sign_in(context, user, url: str) -> None:

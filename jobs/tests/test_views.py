@@ -18,23 +18,28 @@ WAITING_HINT = "No background worker has picked this up yet."
 
 
 class Elements(HTMLParser):
-    """Each element's tag and attributes, by its data-testid, and every <meta> tag's."""
+    """Each element's tag and attributes, by its data-testid, and where the page asks the
+    browser to reload it (a <meta http-equiv="refresh">)."""
 
     def __init__(self, html: str):
         super().__init__()
         self.by_testid: dict[str, tuple[str, dict]] = {}
-        self.metas: list[dict] = []
+        self.refreshes: list[str] = []
+        self._in_noscript = False
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if "data-testid" in attributes:
             self.by_testid[attributes["data-testid"]] = (tag, attributes)
-        if tag == "meta":
-            self.metas.append(attributes)
+        if tag == "noscript":
+            self._in_noscript = True
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            self.refreshes.append("without JavaScript" if self._in_noscript else "always")
 
-    def refreshes(self) -> bool:
-        return any(meta.get("http-equiv", "").lower() == "refresh" for meta in self.metas)
+    def handle_endtag(self, tag):
+        if tag == "noscript":
+            self._in_noscript = False
 
 
 def url(job) -> str:
@@ -68,8 +73,8 @@ def test_a_running_job_shows_its_progress_and_fetches_itself_again(user_client, 
     assert (tag, bar["value"], bar["max"]) == ("progress", "25", "100")
     assert "Checking rows…" in text(response)
     assert "30 of 120" in text(response)
-    # Without JavaScript the whole page reloads itself instead.
-    assert elements.refreshes()
+    # Without JavaScript the whole page reloads itself instead; with it, only the region.
+    assert elements.refreshes == ["without JavaScript"]
 
 
 def test_htmx_gets_the_region_alone(user_client, running_job):
@@ -99,7 +104,7 @@ def test_a_failed_job_shows_why_and_stops_polling(user_client, user):
         assert region["data-state"] == "failed"
         assert not {"hx-get", "hx-trigger"} & set(region)
         assert "job-progress" not in elements.by_testid
-        assert not elements.refreshes()
+        assert elements.refreshes == []
 
 
 def test_a_job_queued_for_long_says_that_no_worker_has_picked_it_up(user_client, user):
