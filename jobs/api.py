@@ -4,7 +4,8 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from jobs.schemas import JobOut
-from jobs.selectors import job_get, job_list
+from jobs.selectors import job_list
+from jobs.services import job_status
 from spends.pagination import SkipLimitPagination
 
 router = Router(tags=["jobs"])
@@ -22,4 +23,4 @@ def list_jobs(request):
 )
 def get_job(request, job_id: UUID):
     """A job's state and progress; poll it until `state` is `succeeded` or `failed`."""
-    return job_get(request.auth, job_id)
+    return job_status(request.auth, job_id)

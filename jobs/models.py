@@ -70,6 +70,10 @@ class Job(OwnedModel):
         return min(100, self.progress_done * 100 // self.progress_total)
 
     @property
+    def stalled(self) -> bool:
+        return self.state == JobState.RUNNING and timezone.now() - self.updated_at > STALL_AFTER
+
+    @property
     def waiting_long(self) -> bool:
         """Queued for longer than a worker takes to notice: likely no worker is running."""
         return self.state == JobState.QUEUED and timezone.now() - self.created_at > WORKER_GRACE
@@ -77,6 +81,10 @@ class Job(OwnedModel):
 
 # A worker polls every second; a job still queued after this has most likely no worker.
 WORKER_GRACE = datetime.timedelta(seconds=15)
+# A running job records its progress at least this often (writes inside a transaction show
+# only at its end, and the longest such step, saving an import of the largest file, takes well
+# under a minute); one silent for longer lost its worker.
+STALL_AFTER = datetime.timedelta(minutes=10)
 
 
 class JobInput(models.Model):

@@ -12,6 +12,7 @@ from django.tasks import Task
 from django.utils import timezone
 
 from jobs.models import Job, JobInput, JobState
+from jobs.selectors import job_get
 from spends.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -26,19 +27,22 @@ class JobProgress:
     def __init__(self, job: Job, *, interval: float = 0.5):
         self.job = job
         self.interval = interval
-        self._written_at = 0.0
+        self._written_at: float | None = None
         self._stage = job.stage
 
     def __call__(self, done: int, total: int, *, stage: str | None = None) -> None:
         stage = self._stage if stage is None else stage
         now = time.monotonic()
-        if stage == self._stage and done < total and now - self._written_at < self.interval:
+        recent = self._written_at is not None and now - self._written_at < self.interval
+        if stage == self._stage and done < total and recent:
             return
         self._written_at, self._stage = now, stage
         total = max(total, 0)
+        # updated_at doubles as the job's heartbeat (Job.stalled).
         Job.objects.filter(pk=self.job.pk).update(
-            progress_done=min(max(done, 0), total), progress_total=total, stage=stage
-        )
+            progress_done=min(max(done, 0), total), progress_total=total, stage=stage,
+            updated_at=timezone.now(),
+        )  # fmt: skip
 
 
 def job_enqueue(
@@ -67,8 +71,9 @@ def job_run(job_id: str, work: Callable[[Job, JobProgress], dict | None]) -> Non
     """Runs `work(job, progress)` for a queued job, once: a job that already ran (a task
     delivered twice) or that is gone (its owner was deleted) is left alone. The work's return
     value becomes the job's result; an exception fails the job with a sentence."""
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=timezone.now(), stage="Starting"
+        state=JobState.RUNNING, started_at=now, updated_at=now, stage="Starting"
     )
     if not claimed:
         return
@@ -82,10 +87,32 @@ def job_run(job_id: str, work: Callable[[Job, JobProgress], dict | None]) -> Non
     except Exception:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         _finish(job, JobState.FAILED, error=unexpected_error_message(job))
+    except BaseException:
+        # The worker is shutting down (Ctrl-C twice, SIGTERM): say so, then let it go.
+        _finish(job, JobState.FAILED, error=interrupted_message(job))
+        raise
     else:
         _finish(job, JobState.SUCCEEDED, result=result)
     finally:
         JobInput.objects.filter(job_id=job.pk).delete()
+
+
+def job_status(owner, job_id) -> Job:
+    """The owner's job as it stands. A job whose worker died while running it (killed, out of
+    memory) would otherwise say "running" forever: once it has been silent for longer than any
+    step takes, it is recorded as failed."""
+    job = job_get(owner, job_id)
+    if job.stalled:
+        _finish(job, JobState.FAILED, error=interrupted_message(job))
+        job.refresh_from_db()
+    return job
+
+
+def interrupted_message(job: Job) -> str:
+    return (
+        f"The {job.get_kind_display().lower()} was cut off before it finished (the background "
+        "worker stopped), and nothing was changed. Start it again."
+    )
 
 
 def unexpected_error_message(job: Job) -> str:
@@ -96,7 +123,10 @@ def unexpected_error_message(job: Job) -> str:
 
 
 def _finish(job: Job, state: str, *, result: dict | None = None, error: str = "") -> None:
-    values = {"state": state, "finished_at": timezone.now(), "result": result, "error": error}
+    now = timezone.now()
+    values = {
+        "state": state, "finished_at": now, "updated_at": now, "result": result, "error": error,
+    }  # fmt: skip
     if state == JobState.SUCCEEDED:
         # A finished job has done all it had to do, whatever its last progress write said.
         job.refresh_from_db(fields=["progress_total"])

@@ -4,7 +4,7 @@ ended, then the outcome (an import's report, or why it failed)."""
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from jobs.selectors import job_get
+from jobs.services import job_status
 from spends.errors import NotFound
 from spends.htmx import HtmxHttpRequest, render_page
 
@@ -12,7 +12,7 @@ from spends.htmx import HtmxHttpRequest, render_page
 @require_http_methods(["GET"])
 def job_detail(request: HtmxHttpRequest, job_id) -> HttpResponse:
     try:
-        job = job_get(request.user, job_id)
+        job = job_status(request.user, job_id)
     except NotFound:
         raise Http404("Job not found.") from None
     return render_page(request, "jobs/job.html", {"job": job}, partial="job")

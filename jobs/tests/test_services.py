@@ -2,12 +2,14 @@
 often its progress is written."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from jobs.models import Job, JobInput, JobKind, JobState
-from jobs.services import WAITING_STAGE, JobProgress, job_enqueue, job_run
+from jobs.services import WAITING_STAGE, JobProgress, job_enqueue, job_run, job_status
 from jobs.tests.factories import JobFactory, JobInputFactory
 from jobs.tests.tasks import read_input
 from spends.errors import ApplicationError
@@ -189,9 +191,8 @@ def stored_progress(job: Job) -> tuple[int, int, str]:
     return job.progress_done, job.progress_total, job.stage
 
 
-# A minute: far longer than these calls take. (Not an hour: JobProgress counts its first interval
-# from the clock's zero, the machine's boot, and a CI machine may have booted minutes ago.)
-INTERVAL = 60
+# An hour: far longer than these calls take.
+INTERVAL = 3600
 
 
 def test_progress_writes_at_most_once_per_interval(user):
@@ -237,3 +238,42 @@ def test_progress_never_goes_beyond_its_total(user):
 
     progress(-1, 5)
     assert stored_progress(job)[:2] == (0, 5)
+
+
+# --- A worker that stops mid-job ---------------------------------------------------------------
+
+INTERRUPTED = (
+    "The import was cut off before it finished (the background worker stopped), and nothing was "
+    "changed. Start it again."
+)
+
+
+def test_a_worker_shutting_down_mid_job_fails_the_job_and_still_shuts_down(queued_job):
+    def work(job, progress):
+        raise KeyboardInterrupt  # what a second Ctrl-C does to db_worker
+
+    with pytest.raises(KeyboardInterrupt):
+        job_run(str(queued_job.pk), work)
+
+    job = reload(queued_job)
+    assert (job.state, job.error) == (JobState.FAILED, INTERRUPTED)
+    assert job.finished_at is not None
+
+
+def test_a_running_job_silent_for_longer_than_any_step_is_recorded_as_failed(user):
+    lost = JobFactory(owner=user, state=JobState.RUNNING)
+    alive = JobFactory(owner=user, state=JobState.RUNNING)
+    Job.objects.filter(pk=lost.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    Job.objects.filter(pk=alive.pk).update(updated_at=timezone.now() - timedelta(minutes=9))
+
+    assert (job_status(user, lost.pk).state, reload(lost).error) == (JobState.FAILED, INTERRUPTED)
+    assert job_status(user, alive.pk).state == JobState.RUNNING
+
+
+def test_progress_is_the_running_jobs_heartbeat(user):
+    job = JobFactory(owner=user, state=JobState.RUNNING)
+    Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+
+    JobProgress(reload(job))(1, 10)
+
+    assert job_status(user, job.pk).state == JobState.RUNNING
