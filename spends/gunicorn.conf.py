@@ -10,3 +10,6 @@ timeout = 120
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (for `gunicornc`) is not used, and its default place, under $HOME,
+# is not writable by the Docker image's user.
+control_socket_disable = True
