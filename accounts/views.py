@@ -22,6 +22,9 @@ from accounts.services import (
 from analytics.cards import DASHBOARD_CARDS
 from catalog.views import KINDS as CATALOG_KINDS
 from catalog.views import catalog_context
+from jobs.models import JobKind, JobState
+from jobs.selectors import job_list
+from purchases.forms import ImportForm
 from spends.errors import NotFound
 from spends.forms import add_service_errors
 from spends.htmx import HtmxHttpRequest, close_dialog, render_page
@@ -69,6 +72,7 @@ SETTINGS_SECTIONS = (
     ),
     SettingsSection("appearance", "Appearance", "bi-palette", "accounts/settings_appearance.html"),
     SettingsSection("catalog", "Retailers and brands", "bi-shop", "catalog/settings_catalog.html"),
+    SettingsSection("data", "Data", "bi-database", "purchases/settings_data.html"),
     SettingsSection("tokens", "API tokens", "bi-key", "accounts/settings_tokens.html"),
 )
 SETTINGS_TEMPLATE = "accounts/settings.html"
@@ -96,10 +100,18 @@ def settings_context(request, **overrides) -> dict:
         "token_form": ApiTokenForm(prefix="token"),
         "tokens": api_token_list(user),
         "new_token": None,
+        "import_form": None,
         **overrides,
     }
     if context["preferences_form"] is None:
         context["preferences_form"] = preferences_form(user)
+    if context["import_form"] is None:
+        context["import_form"] = ImportForm(owner=user)
+    if "import_job" not in overrides:
+        # An import still running when the page is opened again shows its progress here too.
+        context["import_job"] = job_list(user).filter(kind=JobKind.IMPORT, state__in=(
+            JobState.QUEUED, JobState.RUNNING)).first()  # fmt: skip
+        context["import_title"] = "Import in progress"
     return context
 
 

@@ -7,10 +7,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from accounts.selectors import preferences_for
 from catalog.models import Brand, Retailer
 from catalog.selectors import catalog_list
 from purchases.filekinds import ACCEPT, ALLOWED_KINDS_TEXT
-from purchases.models import AttachmentKind, Purchase, PurchaseStatus
+from purchases.imports import ImportOptions, date_format_hint
+from purchases.models import PRICE_MESSAGES, AttachmentKind, Purchase, PurchaseStatus
 from purchases.selectors import (
     DEFAULT_PURCHASE_SORT,
     PURCHASE_SORTS,
@@ -132,7 +134,7 @@ SERVICE_ERROR_FIELDS = {
 }
 
 
-PRICE_DECIMALS_MESSAGE = "Give at most 2 decimal places (cents); the price is not rounded."
+PRICE_DECIMALS_MESSAGE = PRICE_MESSAGES["max_decimal_places"]
 
 
 class PurchaseForm(forms.Form):
@@ -151,10 +153,7 @@ class PurchaseForm(forms.Form):
         error_messages={
             "required": "Give the price.",
             "invalid": "Give the price as a number, such as 19.99.",
-            "min_value": "The price cannot be negative.",
-            "max_decimal_places": PRICE_DECIMALS_MESSAGE,
-            "max_digits": "The price is too large: at most 10 digits in total.",
-            "max_whole_digits": "The price is too large: at most 8 digits before the point.",
+            **PRICE_MESSAGES,
         },
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
     )
@@ -380,3 +379,54 @@ class AttachmentUploadForm(forms.Form):
 
     def chosen_files(self) -> list:
         return list(self.cleaned_data.get("files") or [])
+
+
+class ImportForm(forms.Form):
+    """The settings page's import: one file (CSV or JSON, told apart by its name or its first
+    character) and the import's options. Reading the file is the import service's work; the
+    view answers a file dropped for its size, which never reaches this form."""
+
+    FILE_TYPES = ".csv,.json,text/csv,application/json"
+    DUPLICATE_CHOICES = [("skip", "Skip duplicates"), ("update", "Update duplicates")]
+
+    file = forms.FileField(
+        label="File",
+        error_messages={
+            "required": "Choose a CSV or JSON file to import.",
+            "empty": "The file is empty.",
+            "invalid": "Choose a CSV or JSON file to import.",
+            "missing": "Choose a CSV or JSON file to import.",
+        },
+        widget=forms.FileInput(attrs={"accept": FILE_TYPES}),
+    )
+    dry_run = forms.BooleanField(required=False, label="Dry run (check only, write nothing)")
+    on_duplicate = forms.ChoiceField(
+        # Absent means the default, as in the API; only an unknown policy is refused.
+        required=False,
+        label="When a row is already one of your purchases",
+        choices=DUPLICATE_CHOICES,
+        initial="skip",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"invalid_choice": "Choose to skip or to update duplicates."},
+    )
+    partial = forms.BooleanField(
+        required=False, label="Import valid rows even if some rows have problems"
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        kwargs.setdefault("prefix", "import")
+        super().__init__(*args, **kwargs)
+        # Read when the form is made, so the hints follow the configured limit and the user's
+        # date format.
+        self.size_limit = size_limit_text(settings.SPENDS_MAX_IMPORT_BYTES)
+        self.date_hint = date_format_hint(preferences_for(owner).date_format)
+        self.fields["file"].help_text = f"A CSV file or a JSON export, up to {self.size_limit}."
+
+    def clean_on_duplicate(self) -> str:
+        return self.cleaned_data.get("on_duplicate") or "skip"
+
+    def options(self) -> ImportOptions:
+        data = self.cleaned_data
+        return ImportOptions(
+            on_duplicate=data["on_duplicate"], dry_run=data["dry_run"], partial=data["partial"]
+        )

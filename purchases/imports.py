@@ -567,8 +567,8 @@ class _Import:
             valid = report.created + report.updated + report.skipped
             report.created = report.updated = report.skipped = 0
             rows = "row has problems" if report.failed == 1 else "rows have problems"
-            outcome = "Nothing would be imported" if report.dry_run else "Nothing was imported"
-            message = f"{outcome}: {report.failed:,} {rows}."
+            outcome = "nothing would be imported" if report.dry_run else "nothing was imported"
+            message = f"{report.failed:,} {rows}, so {outcome}."
             if valid:
                 message += f" Fix them, or import partially to import the other {valid:,} alone."
             report.warnings.append(message)
@@ -1002,7 +1002,9 @@ def import_in_background(
     from purchases.tasks import import_purchases_task
 
     import_check_size(len(data))
-    import_open(data, file_format)
+    # Read through once (quick: no row is checked), so that a file that cannot be read to its
+    # end is refused now rather than by the job.
+    import_open(data, file_format).count()
     return job_enqueue(
         owner=owner,
         kind=JobKind.IMPORT,

@@ -17,10 +17,22 @@ class PurchaseStatus(models.TextChoices):
     RECEIVED = "RECEIVED", "Received"
 
 
+# How the price's rules are told, wherever a price is checked (the model, the form, an import).
+PRICE_MESSAGES = {
+    "min_value": "The price cannot be negative.",
+    "max_decimal_places": "Give at most 2 decimal places (cents); the price is not rounded.",
+    "max_digits": "The price is too large: at most 10 digits in total.",
+    "max_whole_digits": "The price is too large: at most 8 digits before the point.",
+}
+
+
 class Purchase(OwnedModel):
     product_name = models.CharField(max_length=200)
     price = models.DecimalField(
-        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        error_messages=PRICE_MESSAGES,
     )
     currency_code = models.CharField(
         max_length=3, choices=CURRENCY_CHOICES, default=DEFAULT_CURRENCY

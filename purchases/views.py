@@ -20,15 +20,25 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.selectors import preferences_for, today_for
+from accounts.views import render_settings
 from catalog.models import Brand, Retailer
+from jobs.models import Job
 from purchases import filestore, services
 from purchases.downloads import attachment_response, attachment_text_start
+from purchases.exports import EXPORT_FORMATS, export_response
 from purchases.forms import (
     AttachmentUploadForm,
+    ImportForm,
     PurchaseBulkForm,
     PurchaseFilterForm,
     PurchaseForm,
     catalog_choices,
+)
+from purchases.imports import (
+    ImportFileError,
+    import_check_size,
+    import_detect_format,
+    import_in_background,
 )
 from purchases.models import Attachment, Purchase, PurchaseStatus
 from purchases.selectors import (
@@ -39,6 +49,7 @@ from purchases.selectors import (
     purchase_list,
 )
 from spends.errors import ApplicationError, NotFound, PayloadTooLarge
+from spends.forms import add_service_errors
 from spends.htmx import HtmxHttpRequest, close_dialog, render_page
 from spends.paging import paginate
 from spends.uploads import oversized_uploads, size_limit_text
@@ -566,4 +577,74 @@ def attachment_delete(request: HtmxHttpRequest, attachment_id) -> HttpResponse:
     }
     return render_page(
         request, "purchases/attachment_delete.html", context, partial="attachment-delete"
+    )
+
+
+@require_http_methods(["GET"])
+def inventory_export(request: HtmxHttpRequest, file_format: str) -> HttpResponse:
+    """The inventory's purchases as a CSV or JSON download: the same query string as the
+    inventory page (its filters and sort; every page of it). Without filters, everything: the
+    settings page's export links."""
+    if file_format not in EXPORT_FORMATS:
+        raise Http404("Unknown export format.")
+    filters = PurchaseFilterForm(request.GET, owner=request.user).filters()
+    return export_response(request.user, file_format, filters)
+
+
+# The settings page's import form and, once an import has started, its job beneath it.
+DATA_IMPORT_REGION = "purchases/settings_data.html#data-import"
+
+
+def _start_import(request: HtmxHttpRequest, form: ImportForm) -> tuple[Job | None, int]:
+    """The import started as a job, or None with the reasons on the form; and the status that
+    answers it (413 for a file over the limit, 422 for any other problem)."""
+    dropped = oversized_uploads(request)
+    valid = form.is_valid()
+    if dropped:
+        # The upload handler dropped the file while reading the request: the form saw no file.
+        form.errors.pop("file", None)
+        limit = size_limit_text(settings.SPENDS_MAX_IMPORT_BYTES)
+        form.add_error("file", f"“{dropped[0]}” is larger than the import limit of {limit}.")
+        return None, 413
+    if not valid:
+        return None, 422
+    upload = form.cleaned_data["file"]
+    try:
+        import_check_size(upload.size)
+        data = upload.read()
+        job = import_in_background(
+            owner=request.user,
+            filename=upload.name,
+            data=data,
+            file_format=import_detect_format(upload.name, data),
+            options=form.options(),
+        )
+    except PayloadTooLarge as error:
+        form.add_error("file", error.message)
+        return None, 413
+    except ImportFileError as error:
+        form.add_error("file", error.message)
+        return None, 422
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, 422
+    return job, 200
+
+
+@require_http_methods(["POST"])
+def data_import(request: HtmxHttpRequest) -> HttpResponse:
+    """Settings › Data: start importing the chosen file, always as a job. htmx gets the import
+    region back with the job's progress beneath the form (it fetches itself until the report
+    shows); a plain form goes on to the job's page, which does the same by reloading."""
+    form = ImportForm(request.POST, request.FILES, owner=request.user)
+    job, status = _start_import(request, form)
+    if job is None:
+        return render_settings(request, region=DATA_IMPORT_REGION, status=status, import_form=form)
+    what = "Dry run" if form.cleaned_data["dry_run"] else "Import"
+    title = f"{what} of “{form.cleaned_data['file'].name}”"
+    messages.success(request, f"{title} started.")
+    if not request.htmx:
+        return redirect("job_detail", job.id)
+    return render_settings(
+        request, region=DATA_IMPORT_REGION, import_form=form, import_job=job, import_title=title
     )

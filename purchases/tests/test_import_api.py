@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import Retailer
 from jobs.models import Job
-from purchases.models import Purchase
+from purchases.models import PRICE_MESSAGES, Purchase
 from purchases.tests.factories import PurchaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_invalid_rows_stop_the_import_with_422_unless_partial(api_client, user):
         {
             "row": 4,
             "field": "price",
-            "message": "Ensure that there are no more than 2 decimal places.",
+            "message": PRICE_MESSAGES["max_decimal_places"],
         }
     ]
     assert stopped.json()["created"] == 0

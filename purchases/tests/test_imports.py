@@ -19,7 +19,7 @@ from purchases.imports import (
     import_in_background,
     import_purchases,
 )
-from purchases.models import Purchase
+from purchases.models import PRICE_MESSAGES, Purchase
 from purchases.tests.factories import PurchaseFactory
 from spends.errors import PayloadTooLarge
 from warranties.models import Warranty
@@ -147,11 +147,12 @@ def test_one_bad_row_stops_everything_and_the_report_names_its_line_and_field(us
         {
             "row": 4,
             "field": "price",
-            "message": "Ensure that there are no more than 2 decimal places.",
+            "message": PRICE_MESSAGES["max_decimal_places"],
         }
     ]
     assert (report.created, report.failed) == (0, 1)
-    assert "Nothing was imported: 1 row has problems." in report.warnings[0]
+    assert report.warnings == ["1 row has problems, so nothing was imported. Fix them, or import "
+                               "partially to import the other 2 alone."]  # fmt: skip
     assert counts(user) == (0, 0, 0, 0)
 
 
