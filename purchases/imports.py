@@ -164,6 +164,8 @@ def import_open(data: bytes, file_format: str) -> "CsvSource | JsonSource":
     if file_format not in IMPORT_FORMATS:
         raise ImportFileError("Choose csv or json.")
     try:
+        # Decoded whole once to know it is text; a CSV is then decoded again as it is read
+        # rather than kept as a string beside its bytes.
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileError(
@@ -171,7 +173,10 @@ def import_open(data: bytes, file_format: str) -> "CsvSource | JsonSource":
         ) from None
     if "\x00" in text:
         raise ImportFileError(f"This is not a {file_format.upper()} file: it contains binary data.")
-    return CsvSource(text) if file_format == "csv" else JsonSource(text)
+    if file_format == "csv":
+        del text
+        return CsvSource(data)
+    return JsonSource(text)
 
 
 def import_purchases(
@@ -185,8 +190,9 @@ def import_purchases(
 ) -> ImportReport:
     """Import the owner's purchases (with their warranties, retailers and brands) from `data`,
     an export in `file_format`. `progress(done, total, stage=...)` hears how far it has got;
-    done and total count rows checked and then rows saved."""
-    import_check_size(len(data))
+    done and total count rows checked and then rows saved. The size limit is the uploads'
+    (import_check_size, called where a file is uploaded); a command reading a file already on
+    the server may import a larger one."""
     source = import_open(data, file_format)
     rows = source.count()
     total = rows if options.dry_run else 2 * rows
@@ -194,8 +200,8 @@ def import_purchases(
 
     check = _Import(owner, source, options)
     checked = check.run(lambda done: report_progress(done, total, stage="Checking rows"))
-    if options.dry_run or checked.stopped:
-        return checked
+    if options.dry_run or checked.stopped or not (checked.created or checked.updated):
+        return checked  # nothing to write (everything skipped is an answer too)
     outcome = check.outcome()
     del check  # its index of every purchase is rebuilt by the second pass; not kept twice
 
@@ -215,8 +221,8 @@ class CsvSource:
 
     format = "csv"
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, data: bytes):
+        self.data = data
         reader = self._reader()
         try:
             header = next(reader, None)
@@ -242,7 +248,8 @@ class CsvSource:
         self.has_warranty = any(name in CSV_WARRANTY_COLUMNS for name in names)
 
     def _reader(self):
-        return csv.reader(io.StringIO(self.text, newline=""), strict=True)
+        text = io.TextIOWrapper(io.BytesIO(self.data), encoding="utf-8-sig", newline="")
+        return csv.reader(text, strict=True)
 
     def labels(self) -> dict:
         return {
@@ -410,11 +417,27 @@ class _Catalog:
         }
         self.pending: list[CatalogEntry] = []
         self.added: list[str] = []
+        self.valid_names: set[str] = set()
         given = [_uuid(entry.get("id")) for entry in file_entries]
         self.foreign_ids = _foreign_ids(owner, model, given) if write else set()
 
-    def resolve(self, name, field: str) -> uuid.UUID | None:
+    def check(self, name, field: str) -> str:
+        """The name as it will be used, or RowError when it cannot be one. Nothing is added
+        yet: a row that turns out to be a skipped duplicate adds no retailer."""
         name = _text(name, field).strip()
+        key = name.lower()
+        if name and key not in self.ids and key not in self.valid_names:
+            try:
+                self.model(owner=self.owner, name=name).clean_fields(
+                    exclude=["id", "owner", "url", "created_at", "updated_at"]
+                )
+            except ValidationError as error:
+                raise RowError(field, " ".join(error.messages)) from None
+            self.valid_names.add(key)
+        return name
+
+    def resolve(self, name: str) -> uuid.UUID | None:
+        """The id of a name `check` accepted, adding the entry when the owner has none."""
         if not name:
             return None
         key = name.lower()
@@ -427,10 +450,6 @@ class _Catalog:
             entry.id = given_id
         url = given.get("url") or ""
         entry.url = url if isinstance(url, str) else ""
-        try:
-            entry.clean_fields(exclude=["id", "owner", "url", "created_at", "updated_at"])
-        except ValidationError as error:
-            raise RowError(field, " ".join(error.messages)) from None
         try:
             entry.clean_fields(exclude=["id", "owner", "name", "created_at", "updated_at"])
         except ValidationError:
@@ -634,14 +653,16 @@ class _Import:
                 self.given_ids[Warranty].add(warranty["id"])
             elif warranty["id"] in self.foreign_ids[Warranty]:
                 warranty["id"] = uuid.uuid4()
+        if target is not None and self.options.on_duplicate == "skip":
+            self.report.skipped += 1
+            return
+        for relation, catalog in self.catalogs.items():
+            purchase[f"{relation}_id"] = catalog.resolve(purchase[f"{relation}_id"])
         if target is None:
             self.report.created += 1
             self._remember(purchase["id"], key)
             if self.write:
                 self.creates[purchase["id"]] = (purchase, warranty)
-            return
-        if self.options.on_duplicate == "skip":
-            self.report.skipped += 1
             return
         self.report.updated += 1
         self._remember(target, key)
@@ -693,7 +714,8 @@ class _Import:
             "status": (status or "").strip().upper() or PurchaseStatus.RECEIVED,
             **{field: take(field, _text, values.get(field), field) or ""
                for field in PURCHASE_TEXT_FIELDS},
-            **{f"{relation}_id": take(relation, catalog.resolve, values[relation],
+            # Names for now (checked); ids once the row is known to be written (_row).
+            **{f"{relation}_id": take(relation, catalog.check, values[relation],
                                       self.label(relation)) if relation in values else None
                for relation, catalog in self.catalogs.items()},
             **{stamp: take(stamp, _timestamp, values.get(stamp), stamp) or self.now
@@ -854,7 +876,14 @@ def _insert(model, rows: list[dict]) -> None:
         for row in rows
     ]
     with db.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if db.vendor == "postgresql":
+            # COPY: one stream for the whole batch, where psycopg's executemany still sends (and
+            # PostgreSQL plans) a statement a row.
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql, params)
 
 
 class _RowErrors(Exception):

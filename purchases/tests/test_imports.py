@@ -123,11 +123,15 @@ def test_a_file_that_is_not_an_export_of_its_kind_is_refused_saying_so(
     assert counts(user) == (0, 0, 0, 0)
 
 
-def test_an_oversized_file_is_refused_before_it_is_read(user, settings):
+def test_an_upload_over_the_import_limit_is_refused_before_it_is_read(user, settings):
     settings.SPENDS_MAX_IMPORT_BYTES = 1024
     with pytest.raises(PayloadTooLarge, match="imports may be at most"):
-        run(user, "product_name,price,purchase_date\n" + "Lamp,3,2026-01-01\n" * 100)
+        import_in_background(
+            owner=user, filename="big.csv", file_format="csv", options=ImportOptions(),
+            data=("product_name,price,purchase_date\n" + "Lamp,3,2026-01-01\n" * 100).encode(),
+        )  # fmt: skip
     assert counts(user) == (0, 0, 0, 0)
+    assert not Job.objects.exists()
 
 
 # Invalid rows --------------------------------------------------------------------------------
@@ -250,6 +254,19 @@ def test_without_an_id_a_duplicate_is_the_same_name_date_price_currency_and_reta
         owner=user, retailer=shop, currency_code="USD", purchase_date=datetime.date(2026, 1, 1)
     )
     assert same.notes == "same"
+
+
+def test_a_skipped_duplicate_adds_no_retailer_or_brand(user):
+    purchase = PurchaseFactory(owner=user, product_name="Lamp")
+    text = (
+        "id,product_name,price,purchase_date,retailer,brand\n"
+        f"{purchase.id},Lamp,1,2026-01-01,New shop,New brand\n"
+    )
+
+    report = run(user, text)
+
+    assert (report.skipped, report.warnings) == (1, [])
+    assert counts(user)[2:] == (0, 0)
 
 
 def test_an_id_of_another_users_purchase_never_touches_it(user, other_user):
