@@ -444,6 +444,7 @@ class _Catalog:
         if key in self.ids:
             return self.ids[key]
         entry = self.model(owner=self.owner, name=name)
+        entry.updated_at = entry.created_at
         given = self.file_entries.get(key, {})
         given_id = _uuid(given.get("id"))
         if given_id is not None and given_id not in self.foreign_ids:

@@ -21,7 +21,8 @@ class TimestampedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        self.updated_at = timezone.now()
+        # A new row was last updated when it was created, to the microsecond.
+        self.updated_at = self.created_at if self._state.adding else timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "updated_at" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "updated_at"]
