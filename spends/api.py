@@ -35,6 +35,13 @@ class SessionCsrfAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is no session for a forged request to ride on, and
+        # the caller simply has no credentials: 401, not a CSRF failure (403).
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None):
         return request.user if request.user.is_authenticated else None
 

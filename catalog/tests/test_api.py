@@ -381,6 +381,21 @@ def test_a_wrong_bearer_token_answers_401(user, kind):
     assert client.get(kind.url).status_code == 401
 
 
+def test_an_unsafe_request_without_any_credentials_answers_401_not_a_csrf_failure(user, kind):
+    # A script that forgot its token is told it has no credentials; CSRF only guards sessions.
+    client = Client(enforce_csrf_checks=True)
+    for response in (
+        client.post(kind.url, {"name": "Globex"}, content_type=JSON),
+        client.post("/api/import/csv", {}),
+        Client(enforce_csrf_checks=True, headers={"Authorization": "Bearer spt_wrong"}).post(
+            kind.url, {"name": "Globex"}, content_type=JSON
+        ),
+    ):
+        assert response.status_code == 401
+        assert "Authentication required" in response.json()["detail"]
+    assert not kind.model.objects.exists()
+
+
 # The browser session ---------------------------------------------------------------------------
 
 
