@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import ApiToken, Preferences
+from spends.errors import NotFound
 
 
 def preferences_for(user) -> Preferences:
@@ -33,6 +34,15 @@ def today_for(user) -> datetime.date:
 
 def api_token_list(owner) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(owner=owner).order_by("-created_at")
+
+
+def user_named(username: str):
+    """The user a command names (`export_data alice`), or NotFound saying there is none."""
+    User = get_user_model()
+    try:
+        return User._default_manager.get_by_natural_key(username)
+    except User.DoesNotExist:
+        raise NotFound(f'There is no user "{username}".') from None
 
 
 def instance_has_users() -> bool:

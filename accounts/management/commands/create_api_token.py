@@ -6,11 +6,12 @@ Only the token goes to standard output, so that a script can capture it; the not
 goes to standard error. The token is stored as a hash and cannot be shown again.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.selectors import user_named
 from accounts.services import api_token_create
+from spends.errors import NotFound
 
 
 class Command(BaseCommand):
@@ -21,11 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="A name to tell the token apart.")
 
     def handle(self, *args, username: str, name: str, **options):
-        User = get_user_model()
         try:
-            user = User._default_manager.get_by_natural_key(username)
-        except User.DoesNotExist:
-            raise CommandError(f'There is no user "{username}".') from None
+            user = user_named(username)
+        except NotFound as error:
+            raise CommandError(error.message) from None
         try:
             record, token = api_token_create(owner=user, name=name)
         except ValidationError as error:

@@ -11,11 +11,12 @@ import contextlib
 import os
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.selectors import user_named
 from purchases.exports import EXPORT_FORMATS, export_chunks
 from purchases.selectors import purchase_count
+from spends.errors import NotFound
 from spends.terminal import ProgressBar
 
 
@@ -42,11 +43,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username: str, file_format: str, output: str | None, **options):
-        User = get_user_model()
         try:
-            owner = User._default_manager.get_by_natural_key(username)
-        except User.DoesNotExist:
-            raise CommandError(f'There is no user "{username}".') from None
+            owner = user_named(username)
+        except NotFound as error:
+            raise CommandError(error.message) from None
 
         if output is None:
             for chunk in export_chunks(owner, file_format):

@@ -9,16 +9,16 @@ status 1 when invalid rows stopped the import (nothing was written) or the file 
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.selectors import user_named
 from purchases.imports import (
     DUPLICATE_POLICIES,
     ImportOptions,
     import_detect_format,
     import_purchases,
 )
-from spends.errors import ApplicationError
+from spends.errors import ApplicationError, NotFound
 from spends.terminal import ProgressBar
 
 
@@ -48,11 +48,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username: str, file: str, **options) -> None:
-        User = get_user_model()
         try:
-            owner = User._default_manager.get_by_natural_key(username)
-        except User.DoesNotExist:
-            raise CommandError(f'There is no user "{username}".') from None
+            owner = user_named(username)
+        except NotFound as error:
+            raise CommandError(error.message) from None
         path = Path(file)
         try:
             data = path.read_bytes()
