@@ -129,6 +129,9 @@ def test_search_filter_sort_paginate_and_back(inventory, live_server, e2e_user):
     expect(page).to_have_url(re.compile(r"page=2"))
     expect(page.get_by_test_id("page-summary")).to_have_text("21–27 of 27")
     expect(rows(page)).to_have_count(7)
+    # Let htmx finish the swap before the next change: once in many runs the page-size change
+    # below went unheard right after paging, most likely made before htmx had settled.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     page.get_by_test_id("page-size").select_option("50")
     expect(rows(page)).to_have_count(27)
     page.go_back()
