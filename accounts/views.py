@@ -22,8 +22,8 @@ from accounts.services import (
 from analytics.cards import DASHBOARD_CARDS
 from catalog.views import KINDS as CATALOG_KINDS
 from catalog.views import catalog_context
-from jobs.models import JobKind, JobState
-from jobs.selectors import job_list
+from jobs.models import JobKind
+from jobs.selectors import job_unfinished
 from purchases.forms import ImportForm
 from spends.errors import NotFound
 from spends.forms import add_service_errors
@@ -109,8 +109,7 @@ def settings_context(request, **overrides) -> dict:
         context["import_form"] = ImportForm(owner=user)
     if "import_job" not in overrides:
         # An import still running when the page is opened again shows its progress here too.
-        context["import_job"] = job_list(user).filter(kind=JobKind.IMPORT, state__in=(
-            JobState.QUEUED, JobState.RUNNING)).first()  # fmt: skip
+        context["import_job"] = job_unfinished(user, JobKind.IMPORT)
         context["import_title"] = "Import in progress"
     return context
 

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from jobs.models import Job
+from jobs.models import Job, JobState
 from spends.errors import NotFound
 
 
@@ -13,3 +13,9 @@ def job_get(owner, job_id) -> Job:
     if job is None:
         raise NotFound("Job not found.")
     return job
+
+
+def job_unfinished(owner, kind: str) -> Job | None:
+    """The owner's newest job of this kind that is still queued or running."""
+    unfinished = (JobState.QUEUED, JobState.RUNNING)
+    return job_list(owner).filter(kind=kind, state__in=unfinished).first()

@@ -11,7 +11,7 @@ from accounts.selectors import preferences_for
 from catalog.models import Brand, Retailer
 from catalog.selectors import catalog_list
 from purchases.filekinds import ACCEPT, ALLOWED_KINDS_TEXT
-from purchases.imports import ImportOptions, date_format_hint
+from purchases.imports import DUPLICATE_POLICIES, ImportOptions, date_format_hint
 from purchases.models import PRICE_MESSAGES, AttachmentKind, Purchase, PurchaseStatus
 from purchases.selectors import (
     DEFAULT_PURCHASE_SORT,
@@ -387,7 +387,9 @@ class ImportForm(forms.Form):
     view answers a file dropped for its size, which never reaches this form."""
 
     FILE_TYPES = ".csv,.json,text/csv,application/json"
-    DUPLICATE_CHOICES = [("skip", "Skip duplicates"), ("update", "Update duplicates")]
+    DUPLICATE_CHOICES = [
+        (policy, f"{policy.capitalize()} duplicates") for policy in DUPLICATE_POLICIES
+    ]
 
     file = forms.FileField(
         label="File",

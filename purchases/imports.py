@@ -133,10 +133,12 @@ class ImportReport:
 @dataclasses.dataclass
 class SourceRow:
     """One purchase as the file gives it: `number` is what the report calls its row, `values`
-    the raw values by canonical name (only those the file has)."""
+    the raw values by canonical name (only those the file has), `error` why the row cannot be
+    read at all."""
 
     number: int
     values: dict
+    error: str | None = None
 
 
 Progress = Callable[..., None]
@@ -219,8 +221,6 @@ class CsvSource:
     """A CSV export, or any CSV whose header names at least the required columns (in any case,
     order and spacing). Row numbers are the line on which a record starts; the header is 1."""
 
-    format = "csv"
-
     def __init__(self, data: bytes):
         self.data = data
         reader = self._reader()
@@ -243,7 +243,6 @@ class CsvSource:
                 f"least {', '.join(REQUIRED_COLUMNS)} (missing: {', '.join(missing)})."
             )
         self.columns = names
-        self.header_lines = reader.line_num
         self.unknown_columns = [name for name in names if name and name not in CSV_COLUMNS]
         self.has_warranty = any(name in CSV_WARRANTY_COLUMNS for name in names)
 
@@ -284,13 +283,12 @@ class CsvSource:
                 f"This is not a CSV file that can be read: line {reader.line_num}: {error}."
             ) from None
 
-    def rows(self) -> Iterator[SourceRow | RowError]:
+    def rows(self) -> Iterator[SourceRow]:
         width = len(self.columns)
         for number, cells in self._records():
             if len(cells) > width:
-                yield SourceRow(number, {"__error__": RowError(
-                    None, f"This row has {len(cells)} cells; the header names {width} columns."
-                )})  # fmt: skip
+                problem = f"This row has {len(cells)} cells; the header names {width} columns."
+                yield SourceRow(number, {}, error=problem)
                 continue
             values: dict = {}
             warranty: dict = {}
@@ -311,8 +309,6 @@ class CsvSource:
 class JsonSource:
     """A JSON export of this application: `{"format": "spends-tracker", "version": 1, ...}`.
     Row numbers are indexes in its `purchases` array, from 0."""
-
-    format = "json"
 
     def __init__(self, text: str):
         try:
@@ -374,9 +370,7 @@ class JsonSource:
                  for entry in kind}  # fmt: skip
         for index, item in enumerate(self.purchases):
             if not isinstance(item, dict):
-                yield SourceRow(
-                    index, {"__error__": RowError(None, "A purchase must be an object.")}
-                )
+                yield SourceRow(index, {}, error="A purchase must be an object.")
                 continue
             values = {
                 key: item[key]
@@ -605,8 +599,6 @@ class _Import:
                 continue  # counted and listed by the first pass
             try:
                 self._row(row)
-            except RowError as error:
-                self._failed(row, [(error.field, error.message)])
             except _RowErrors as errors:
                 self._failed(row, errors.problems)
             if report.failed and not self.options.partial:
@@ -631,8 +623,8 @@ class _Import:
 
     def _row(self, row: SourceRow) -> None:
         values = row.values
-        if "__error__" in values:
-            raise values["__error__"]
+        if row.error:
+            raise _RowErrors([(None, row.error)])
         purchase, warranty = self._purchase_from(values)
         if not _blank(values.get("id")):
             given_id = purchase["id"]
@@ -797,11 +789,8 @@ class _Import:
         try:
             return parse_date(text, self.date_format)
         except ValueError:
-            example = format_date(datetime.date(2026, 1, 30), self.date_format)
-            also = "" if self.date_format == "YYYY-MM-DD" else f" or {example}"
-            raise RowError(
-                field, f"“{text}” is not a date: write it as 2026-01-30{also}."
-            ) from None
+            hint = date_format_hint(self.date_format)
+            raise RowError(field, f"“{text}” is not a date: write it as {hint}.") from None
 
     # Writing ---------------------------------------------------------------------------------
 
@@ -1015,7 +1004,7 @@ def _check_fields(model, values: dict, fields, problems: list, label) -> None:
 
 
 def date_format_hint(date_format: str) -> str:
-    """How a date may be written in an import, for the page's help text."""
+    """How a date may be written in an import: the page's help text and the row errors."""
     if date_format == "YYYY-MM-DD" or date_format not in DATE_FORMAT_PATTERNS:
         return "2026-01-30"
     return f"2026-01-30 or {format_date(datetime.date(2026, 1, 30), date_format)}"
