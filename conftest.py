@@ -99,3 +99,17 @@ def other_api_client(other_user):
 
     _, token = api_token_create(owner=other_user, name="tests")
     return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file (in WAL mode, as in production) rather than
+    Django's usual in-memory one: tests of concurrent readers and writers (a backup taken while
+    another thread writes) need connections of their own, which an in-memory database cannot
+    give. The file lives in a temporary folder."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        folder = tmp_path_factory.mktemp("test-database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")

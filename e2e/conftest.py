@@ -48,18 +48,6 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
-    """On SQLite, the browser tests' database is a file, not Django's usual in-memory one. An
-    in-memory database is shared with the live server through a single connection, which a
-    background worker (`task_worker`) cannot use: the worker needs a connection of its own, as
-    it has beside `make run`. The file lives in a temporary folder and is deleted at the end."""
-    database = django_settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        folder = tmp_path_factory.mktemp("e2e-database")
-        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
-
-
-@pytest.fixture(scope="session")
 def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
@@ -185,8 +173,8 @@ def task_worker(settings, live_server, transactional_db) -> Iterator:
 
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.fail(
-            "task_worker needs a database file (see django_db_modify_db_settings); run the "
-            "browser tests on their own: pytest e2e",
+            "task_worker needs a database file (see django_db_modify_db_settings in the root "
+            "conftest.py)",
             pytrace=False,
         )
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -3,6 +3,7 @@ whichever kind it is, with its state, progress, times and outcome."""
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -11,6 +12,13 @@ from spends.models import OwnedModel
 
 class JobKind(models.TextChoices):
     IMPORT = "import", "Import"
+    BACKUP = "backup", "Backup"
+    RESTORE = "restore", "Restore"
+
+
+# Jobs about the whole instance rather than one person's data: every staff user sees them, and
+# they outlive the account that started them (a restore may replace that very account).
+INSTANCE_KINDS = (JobKind.BACKUP, JobKind.RESTORE)
 
 
 class JobState(models.TextChoices):
@@ -24,10 +32,16 @@ FINISHED_STATES = (JobState.SUCCEEDED, JobState.FAILED)
 
 
 class Job(OwnedModel):
-    """`owner` is the person who started it and the only one who sees it. `result` holds the
-    operation's answer once it succeeded (an import's report); `error` a sentence once it
-    failed."""
+    """`owner` is the person who started it and the only one who sees it, except for the
+    instance's jobs (INSTANCE_KINDS), which every staff user sees; those have no owner when
+    started by the schedule or when a restore replaced the account that started them. `result`
+    holds the operation's answer once it succeeded (an import's report, a backup's id); `error`
+    a sentence once it failed."""
 
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     kind = models.CharField(max_length=20, choices=JobKind.choices)
     state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     progress_done = models.PositiveIntegerField(default=0)

@@ -1,11 +1,16 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from jobs.models import Job, JobState
+from jobs.models import INSTANCE_KINDS, Job, JobState
 from spends.errors import NotFound
 
 
 def job_list(owner) -> QuerySet[Job]:
-    return Job.objects.filter(owner=owner).order_by("-created_at", "id")
+    """The jobs `owner` may see: their own, and for staff the instance's backups and restores,
+    whoever started them."""
+    visible = Q(owner=owner)
+    if owner.is_staff:
+        visible |= Q(kind__in=INSTANCE_KINDS)
+    return Job.objects.filter(visible).order_by("-created_at", "id")
 
 
 def job_get(owner, job_id) -> Job:

@@ -95,8 +95,11 @@ def check_files() -> FileCheckReport:
 
 def remove_orphans(report: FileCheckReport) -> int:
     """Delete the report's orphans and answer how many were deleted. Each is checked again
-    just before it goes: an upload may have named it since the check."""
+    just before it goes: an upload may have named it since the check. None goes while a backup
+    is being written (its snapshot may still name them)."""
     removed = 0
+    if filestore.unnamed_deletions_held():
+        return removed
     for name in report.orphans:
         if filestore.is_write_in_progress(name):
             continue

@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from django.core.files import File
@@ -30,6 +30,22 @@ SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 # write still going on.
 TEMPORARY_SUFFIX = ".tmp"
 STALE_TEMPORARY_SECONDS = 3600
+
+
+# Checks that hold back the deletion of files that no attachment names any more: while a backup
+# is being written (the backups app registers that check), its snapshot of the data may still
+# name a file whose last attachment was deleted since. A held-back file stays as an orphan for
+# `check_files --fix`.
+_deletion_holds: list[Callable[[], bool]] = []
+
+
+def hold_unnamed_deletions_while(check: Callable[[], bool]) -> None:
+    if check not in _deletion_holds:
+        _deletion_holds.append(check)
+
+
+def unnamed_deletions_held() -> bool:
+    return any(check() for check in _deletion_holds)
 
 
 @dataclasses.dataclass(frozen=True)

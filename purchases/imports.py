@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -27,6 +27,7 @@ from accounts.selectors import preferences_for
 from catalog.models import Brand, CatalogEntry, Retailer
 from purchases.dataformat import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, unescape_cell
 from purchases.models import Purchase, PurchaseStatus
+from spends.bulk import insert_rows
 from spends.dates import DATE_FORMAT_PATTERNS, format_date, parse_date
 from spends.errors import ApplicationError, PayloadTooLarge
 from spends.uploads import size_limit_text
@@ -799,8 +800,9 @@ class _Import:
             for catalog in self.catalogs.values():
                 catalog.flush()
             if self.creates:
-                _insert(Purchase, [purchase for purchase, _ in self.creates.values()])
-                _insert(Warranty, [warranty for _, warranty in self.creates.values() if warranty])
+                creates = self.creates.values()
+                insert_rows(Purchase, [purchase for purchase, _ in creates])
+                insert_rows(Warranty, [warranty for _, warranty in creates if warranty])
             if self.updates:
                 self._write_updates()
         self.creates.clear()
@@ -834,46 +836,9 @@ class _Import:
         Purchase.objects.bulk_update(list(purchases.values()), sorted(fields))
         if warranty_deletes:
             Warranty.objects.filter(id__in=warranty_deletes).delete()
-        _insert(Warranty, warranty_creates)
+        insert_rows(Warranty, warranty_creates)
         if warranty_updates:
             Warranty.objects.bulk_update(warranty_updates, [*WARRANTY_VALUE_FIELDS, "updated_at"])
-
-
-def _insert(model, rows: list[dict]) -> None:
-    """New rows (complete dicts of column values) straight into the model's table. Each value
-    is prepared for the database by its field, as bulk_create would; bulk_create's building of
-    one long statement per batch costs more than the insert itself at this size."""
-    if not rows:
-        return
-    # The connection itself, not the `django.db.connection` proxy, which looks it up again on
-    # every use: once per value here.
-    db = connections[router.db_for_write(model)]
-    fields = model._meta.concrete_fields
-    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
-    table = db.ops.quote_name(model._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    # Text goes to every database as it is: no need to prepare it, value by value.
-    prepared = [
-        (field.attname, None if isinstance(field, models.CharField | models.TextField) else field)
-        for field in fields
-    ]
-    params = [
-        [
-            row[name] if field is None else field.get_db_prep_save(row[name], db)
-            for name, field in prepared
-        ]
-        for row in rows
-    ]
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            # COPY: one stream for the whole batch, where psycopg's executemany still sends (and
-            # PostgreSQL plans) a statement a row.
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in params:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(sql, params)
 
 
 class _RowErrors(Exception):

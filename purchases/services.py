@@ -230,6 +230,9 @@ def attachment_delete(*, owner, attachment_id) -> None:
 
 
 def release_stored_file(sha256: str) -> None:
-    """Delete a stored file that no attachment names any more."""
+    """Delete a stored file that no attachment names any more (unless a backup being written
+    may still need it: see filestore.unnamed_deletions_held)."""
+    if filestore.unnamed_deletions_held():
+        return
     if not Attachment.objects.filter(sha256=sha256).exists():
         filestore.delete(sha256)

@@ -142,6 +142,11 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Instance backups (SPEC section 8): where the archives live, and the most an archive may unpack
+# to (a restore refuses a larger one before extracting anything: the zip-bomb guard).
+SPENDS_BACKUP_DIR = config.data_dir("SPENDS_BACKUP_DIR", DATA_DIR / "backups")
+SPENDS_MAX_BACKUP_BYTES = config.env_int("SPENDS_MAX_BACKUP_GB", 20, minimum=1) * 2**30
+
 # Background jobs (imports, backups, restores): see spends.config.tasks_backend.
 TASKS = {"default": config.tasks_backend("SPENDS_TASKS_BACKEND", "database")}
 

@@ -6,11 +6,19 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 
 OVERSIZED_ATTRIBUTE = "oversized_uploads"
+CAP_ATTRIBUTE = "upload_cap"
 
 
-def upload_cap() -> int:
-    """No upload of any kind may be larger than this; each kind then checks its own limit."""
-    return max(settings.SPENDS_MAX_ATTACHMENT_BYTES, settings.SPENDS_MAX_IMPORT_BYTES)
+def upload_cap(request) -> int:
+    """No upload may be larger than this; each kind then checks its own limit. A view that
+    takes larger files (a backup to restore, for staff) raises the cap with `allow_uploads_up_to`
+    before it reads the request's files."""
+    default = max(settings.SPENDS_MAX_ATTACHMENT_BYTES, settings.SPENDS_MAX_IMPORT_BYTES)
+    return getattr(request, CAP_ATTRIBUTE, default)
+
+
+def allow_uploads_up_to(request, size: int) -> None:
+    setattr(request, CAP_ATTRIBUTE, size)
 
 
 class SizeCappedUploadHandler(FileUploadHandler):
@@ -18,7 +26,7 @@ class SizeCappedUploadHandler(FileUploadHandler):
     temporary file first, and notes its name on the request (see `oversized_uploads`)."""
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > upload_cap():
+        if start + len(raw_data) > upload_cap(self.request):
             oversized = getattr(self.request, OVERSIZED_ATTRIBUTE, None)
             if oversized is None:
                 oversized = []
