@@ -33,6 +33,14 @@ def uploads_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def backups_dir(settings, tmp_path):
+    """The backups' folder: a fresh one for every test, never the data directory's."""
+    folder = tmp_path / "backups"
+    settings.SPENDS_BACKUP_DIR = folder
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose (about 0.3 s a password); the tests create
     # hundreds of users and check what a login does, not how strong the hash is.

@@ -24,3 +24,8 @@ def job_unfinished(owner, kind: str) -> Job | None:
     """The owner's newest job of this kind that is still queued or running."""
     unfinished = (JobState.QUEUED, JobState.RUNNING)
     return job_list(owner).filter(kind=kind, state__in=unfinished).first()
+
+
+def job_latest(owner, kinds) -> Job | None:
+    """The newest job of these kinds that `owner` may see."""
+    return job_list(owner).filter(kind__in=kinds).first()
