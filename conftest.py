@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import os
 import tempfile
 
 import pytest
@@ -14,6 +15,33 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.STATIC_ROOT = tempfile.mkdtemp(prefix="spends-static-")
+    _add_other_engine(settings)
+
+
+# A second database of the other engine, for the tests that move data between engines (a backup
+# taken on SQLite restored into PostgreSQL, and back). On PostgreSQL it is a SQLite file; on
+# SQLite it is the PostgreSQL that TEST_OTHER_DATABASE_URL names (`make test-sqlite` passes the
+# one the PostgreSQL run uses). Its test database is only created when such a test runs.
+OTHER_ENGINE = "other_engine"
+
+
+def _add_other_engine(settings) -> None:
+    from django.db import connections
+
+    from spends import config
+
+    folder = tempfile.mkdtemp(prefix="spends-other-engine-")
+    other = config.database("TEST_OTHER_DATABASE_URL", os.path.join(folder, "other.sqlite3"))
+    default_engine = settings.DATABASES["default"]["ENGINE"]
+    if other["ENGINE"] == default_engine:
+        return
+    if other["ENGINE"].endswith("sqlite3"):
+        other["TEST"] = {"NAME": other["NAME"]}
+    else:
+        other["TEST"] = {"NAME": f"test_spends_other_{os.getpid()}"}
+    settings.DATABASES[OTHER_ENGINE] = other
+    # Django fills in each database's defaults once; this one came after.
+    connections.configure_settings(None)
 
 
 @pytest.fixture(autouse=True)

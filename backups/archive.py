@@ -221,6 +221,12 @@ class Archive:
         return sorted(h for path in self.members if (h := upload_hash(path)) is not None)
 
     @property
+    def missing_files(self) -> list[str]:
+        """Files that were missing or damaged when the archive was made (a restore point may
+        be taken without them)."""
+        return self.manifest["missing_files"]
+
+    @property
     def unpacked_size(self) -> int:
         return sum(member.size for member in self.members.values())
 
@@ -358,6 +364,11 @@ def _read_manifest(zip_file: zipfile.ZipFile) -> dict:
             )
     if not isinstance(manifest.get("tables"), dict) or not isinstance(manifest.get("counts"), dict):
         raise ArchiveError("The archive's manifest does not describe its data.")
+    missing = manifest.setdefault("missing_files", [])
+    if not isinstance(missing, list) or not all(
+        isinstance(h, str) and filestore.SHA256_PATTERN.fullmatch(h) for h in missing
+    ):
+        raise ArchiveError("The archive's manifest lists its missing files wrongly.")
     return manifest
 
 

@@ -78,7 +78,11 @@ def archive_write(
 ) -> dict:
     """Writes the archive of the database `using` and the stored files to `path`, and answers
     its manifest. The data are read in one snapshot; then the files the snapshot names are
-    copied (none of them is deleted meanwhile: see filestore.unnamed_deletions_held)."""
+    copied (none of them is deleted meanwhile: see filestore.unnamed_deletions_held).
+
+    A stored file that is missing or damaged fails a backup, so that the person who relies on
+    it learns of it now. A restore point is taken anyway, without such files (listed in the
+    manifest's `missing_files`): a restore is often the very repair of lost files."""
     writer = ArchiveWriter(path)
     hashes: set[str] = set()
     counts: dict[str, int] = {}
@@ -92,8 +96,11 @@ def archive_write(
                     rows.on_row = lambda row: hashes.add(row["sha256"])
                 writer.write_chunks(data_member(table), rows.chunks(), compress=True)
                 counts[table] = rows.count
-        ordered = sorted(hashes)
+        ordered, missing = sorted(hashes), []
         for done, sha256 in enumerate(ordered, start=1):
+            if kind == BackupKind.RESTORE_POINT and not filestore.matches(sha256):
+                missing.append(sha256)
+                continue
             writer.write_chunks(upload_member(sha256), _stored_chunks(sha256), compress=False)
             progress(done, len(ordered), stage="Copying the files")
         manifest = {
@@ -106,12 +113,13 @@ def archive_write(
             "backup_id": backup_id,
             "counts": counts,
             "tables": {dump.label(model): dump.columns(model) for model in dump.dumped_models()},
+            "missing_files": missing,
         }
         writer.finish(manifest)
     except BaseException:
         writer.abandon()
         raise
-    return {**manifest, "file_count": len(ordered)}
+    return {**manifest, "file_count": len(ordered) - len(missing)}
 
 
 def _stored_chunks(sha256: str):
@@ -302,7 +310,7 @@ def archive_check(archive: Archive, progress: Progress = _no_progress) -> None:
         for line in member.lines():
             if line:
                 rows += 1
-                _load_step(lambda: loader.row(line, rows))  # noqa: B023 - used at once
+                _load_step(lambda: loader.row(line, rows, check=True))  # noqa: B023 - used at once
             advance(len(line) + 1)
         if rows != archive.manifest["counts"].get(table):
             raise ArchiveError(
@@ -363,7 +371,7 @@ def _place_files(archive: Archive, progress: Progress) -> list[str]:
             present = filestore.exists(sha256)
             # A file already there with the right bytes is kept; a damaged one is replaced.
             if not present or not filestore.matches(sha256):
-                filestore.put(archive.member(upload_member(sha256)))
+                filestore.put(archive.member(upload_member(sha256)), rewrite=True)
                 if not present:
                     added.append(sha256)
             progress(done, len(hashes), stage="Putting the files in place")
@@ -449,8 +457,10 @@ def _check_restored(archive: Archive, using: str, progress: Progress) -> None:
                 "restored."
             )
     hashes = Attachment.objects.using(using).order_by().values_list("sha256", flat=True).distinct()
+    # Files already missing when the archive was made (a restore point's) cannot come back.
+    already_missing = set(archive.missing_files)
     for sha256 in hashes.iterator():
-        if not filestore.matches(sha256):
+        if sha256 not in already_missing and not filestore.matches(sha256):
             raise ArchiveError(
                 f"After loading, the stored file {sha256[:12]}… of an attachment is missing or "
                 "damaged; nothing was restored."

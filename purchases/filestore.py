@@ -91,15 +91,16 @@ def _seekable(stream: IO[bytes]) -> IO[bytes]:
     return spooled
 
 
-def put(stream: IO[bytes]) -> StoredFile:
+def put(stream: IO[bytes], *, rewrite: bool = False) -> StoredFile:
     """Store a stream's bytes (from its start) and answer their hash and size. A file whose
-    bytes are already stored is not written again."""
+    bytes are already stored is not written again, unless `rewrite` asks for it (a restore
+    repairing a stored file that was damaged in place)."""
     stream = _seekable(stream)
     stream.seek(0)
     stored = digest(stream)
     name = _name(stored.sha256)
     target = storage()
-    if target.exists(name) and target.size(name) == stored.size:
+    if not rewrite and target.exists(name) and target.size(name) == stored.size:
         return stored
     # A stored file of the wrong size is damaged; writing it again repairs it.
     stream.seek(0)

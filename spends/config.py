@@ -81,7 +81,7 @@ TASK_BACKENDS = {
 
 
 def tasks_backend(name: str, default: str) -> dict:
-    """Where background jobs run: `database` queues them for `manage.py db_worker` (which
+    """Where background jobs run: `database` queues them for `manage.py worker` (which
     `make run` and docker-compose.yml start beside the web server); `immediate` runs each one
     inside the request that starts it, for set-ups that cannot run a worker."""
     value = env_str(name, default).lower() or default

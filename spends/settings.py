@@ -147,6 +147,9 @@ FILE_UPLOAD_HANDLERS = [
 SPENDS_BACKUP_DIR = config.data_dir("SPENDS_BACKUP_DIR", DATA_DIR / "backups")
 SPENDS_MAX_BACKUP_BYTES = config.env_int("SPENDS_MAX_BACKUP_GB", 20, minimum=1) * 2**30
 
+# Work run on a clock (jobs.periodic): by `manage.py worker` every minute, or by cron.
+SPENDS_PERIODIC_WORK = ["backups.services.backup_run_schedule"]
+
 # Background jobs (imports, backups, restores): see spends.config.tasks_backend.
 TASKS = {"default": config.tasks_backend("SPENDS_TASKS_BACKEND", "database")}
 

@@ -113,7 +113,7 @@ def test_a_job_queued_for_long_says_that_no_worker_has_picked_it_up(user_client,
     response = user_client.get(url(job))
 
     assert WAITING_HINT in text(response)
-    assert "python manage.py db_worker" in text(response)
+    assert "python manage.py worker" in text(response)
     # It is still waiting, so the page goes on asking.
     assert "hx-get" in Elements(text(response)).by_testid["job"][1]
 
