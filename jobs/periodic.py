@@ -6,7 +6,6 @@ and is safe to run late, or twice, or from two machines at once; so the clock ma
 import logging
 
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -17,7 +16,6 @@ def run_periodic() -> list[str]:
     failure is logged, and the others still run)."""
     failed = []
     for path in settings.SPENDS_PERIODIC_WORK:
-        close_old_connections()
         try:
             import_string(path)()
         except Exception:

@@ -21,9 +21,11 @@ class Clock:
     worker stops, so does the clock; an automatic backup cut off so leaves only a temporary
     file, removed by the next backup (backups.services.backup_clean_stale)."""
 
-    def __init__(self, interval: float, *, first_after: float = 5.0):
+    def __init__(self, interval: float):
         self.interval = interval
-        self.first_after = first_after
+        # The first run comes soon after start, so that a backup due while the worker was down
+        # is taken at once.
+        self.first_after = min(interval, 5.0)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="periodic clock", daemon=True)
 
