@@ -136,6 +136,11 @@ class TableLoader:
             )
         self.model = model
         self.fields = [fields[name] for name in names]
+        # Each field's allowed values, worked out once rather than a row.
+        self.choices = {
+            field.attname: {choice for choice, _ in field.flatchoices} if field.choices else None
+            for field in self.fields
+        }
         self.defaults = {
             attname: field.get_default()
             for attname, field in fields.items()
@@ -165,8 +170,7 @@ class TableLoader:
             ) from None
         return row
 
-    @staticmethod
-    def _check(field: models.Field, value) -> None:
+    def _check(self, field: models.Field, value) -> None:
         if value is None:
             if not field.null:
                 raise ValidationError("it may not be empty")
@@ -174,7 +178,8 @@ class TableLoader:
         # Relations are checked by the database when the rows go in; a lookup a row is too slow.
         if field.is_relation:
             return
-        if field.choices and value not in {choice for choice, _ in field.flatchoices}:
+        choices = self.choices[field.attname]
+        if choices is not None and value not in choices:
             raise ValidationError(f"{value!r} is not one of its choices")
         field.run_validators(value)
 
