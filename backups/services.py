@@ -54,6 +54,9 @@ logger = logging.getLogger(__name__)
 Progress = Callable[..., None]
 FILENAME_FORMAT = "spends-backup-%Y%m%d-%H%M%S.zip"
 TEMPORARY_SUFFIX = ".part"
+# Uploaded archives wait here for their restore job, which deletes them when it ends.
+INCOMING = "incoming"
+UPLOAD_FORGOTTEN_AFTER = datetime.timedelta(days=1)
 # An automatic backup that failed is tried again after this long, not at every tick.
 SCHEDULE_RETRY_AFTER = datetime.timedelta(hours=1)
 
@@ -243,7 +246,8 @@ def _publish(temporary: Path, final: Path) -> None:
 
 def backup_clean_stale() -> int:
     """Removes what backups that were cut off (their worker killed) left: their records and
-    temporary files. Answers how many."""
+    temporary files; and uploaded archives that no restore took in a day (their job never ran).
+    Answers how many."""
     silent_since = timezone.now() - BACKUP_STALL_AFTER
     stale = Backup.objects.filter(state=BackupState.RUNNING, updated_at__lt=silent_since)
     count, _ = stale.delete()
@@ -255,6 +259,15 @@ def backup_clean_stale() -> int:
             continue
         if modified < silent_since:
             leftover.unlink(missing_ok=True)
+            count += 1
+    forgotten_since = timezone.now() - UPLOAD_FORGOTTEN_AFTER
+    for upload in (directory / INCOMING).glob("*"):
+        try:
+            modified = datetime.datetime.fromtimestamp(upload.stat().st_mtime, datetime.UTC)
+        except FileNotFoundError:
+            continue
+        if modified < forgotten_since:
+            upload.unlink(missing_ok=True)
             count += 1
     return count
 
@@ -611,7 +624,7 @@ def restore_start(*, user, backup: Backup | None = None, upload: UploadedFile | 
 
 
 def _keep_upload(upload: UploadedFile) -> Path:
-    folder = backup_directory() / "incoming"
+    folder = backup_directory() / INCOMING
     folder.mkdir(exist_ok=True)
     final = folder / f"{uuid.uuid4()}.zip"
     temporary = final.with_suffix(TEMPORARY_SUFFIX)

@@ -442,3 +442,29 @@ def test_a_backup_restores_across_engines_with_every_row_and_file_identical(
 
 def _quiet(done, total, *, stage=None):
     return None
+
+
+def test_leftovers_of_cut_off_backups_and_forgotten_uploads_are_cleaned(populated, backups_dir):
+    import os
+
+    stale = Backup.objects.create(filename="spends-backup-20260101-000000.zip", kind="manual")
+    Backup.objects.filter(pk=stale.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    backups_dir.mkdir(exist_ok=True)
+    (backups_dir / "incoming").mkdir()
+    old_part = backups_dir / ".spends-backup-20260101-000000.zip.ab12.part"
+    old_upload = backups_dir / "incoming" / "old.zip"
+    new_upload = backups_dir / "incoming" / "new.zip"
+    for path in (old_part, old_upload, new_upload):
+        path.write_bytes(b"x")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old_part, (two_days_ago, two_days_ago))
+    os.utime(old_upload, (two_days_ago, two_days_ago))
+
+    backup = backup_create()
+
+    assert not Backup.objects.filter(pk=stale.pk).exists()
+    assert not old_part.exists() and not old_upload.exists()
+    assert new_upload.exists()  # a restore may be about to take it
+    assert sorted(p.name for p in backups_dir.iterdir()) == ["incoming", backup.filename]
