@@ -42,7 +42,7 @@ from backups.selectors import (
     backup_running,
     schedule_get,
 )
-from jobs.models import INSTANCE_KINDS, Job, JobKind
+from jobs.models import INSTANCE_KINDS, STALL_AFTER, Job, JobKind, JobState
 from jobs.selectors import job_unfinished
 from jobs.services import job_enqueue
 from purchases import filestore
@@ -288,11 +288,17 @@ def backup_prune_scheduled(keep: int) -> list[str]:
     return deleted
 
 
-def backup_ensure_idle() -> None:
-    """Refuses to start a backup or a restore while a backup is being written."""
-    running = backup_running()
-    if running is not None:
+def backup_ensure_idle(*, job_id=None) -> None:
+    """Refuses to start a backup or a restore while a backup is being written or a restore is
+    running (other than the job `job_id`, the one asking)."""
+    if backup_running() is not None:
         raise Conflict("A backup is being taken right now; wait until it has finished.")
+    alive_since = timezone.now() - STALL_AFTER
+    restoring = Job.objects.filter(
+        kind=JobKind.RESTORE, state=JobState.RUNNING, updated_at__gte=alive_since
+    ).exclude(pk=job_id)
+    if restoring.exists():
+        raise Conflict("A restore is running right now; wait until it has finished.")
 
 
 # Restoring -----------------------------------------------------------------------------------
@@ -481,11 +487,16 @@ def _check_restored(archive: Archive, using: str, progress: Progress) -> None:
 
 
 def backup_restore(
-    path: str | os.PathLike, *, restored_by: str = "", progress: Progress = _no_progress
+    path: str | os.PathLike,
+    *,
+    restored_by: str = "",
+    progress: Progress = _no_progress,
+    job_id: str | None = None,
 ) -> dict:
     """Restores the instance from the archive at `path` (SPEC section 8) and answers what was
-    restored, with the restore point taken first."""
-    backup_ensure_idle()
+    restored, with the restore point taken first. `job_id` is the restore's own job, if it
+    runs as one."""
+    backup_ensure_idle(job_id=job_id)
     with archive_open(path) as archive:
         archive_check(archive, progress)
         restore_point = backup_create(
@@ -568,7 +579,7 @@ def backup_run_schedule(now: datetime.datetime | None = None) -> Backup | None:
 # Starting backups and restores as jobs (the page and the API) -------------------------------
 
 
-def _require_staff(user) -> None:
+def require_staff(user) -> None:
     if not user.is_staff:
         raise Forbidden("Only staff may back up or restore the instance.")
 
@@ -586,7 +597,7 @@ def backup_start(*, user) -> Job:
     """Starts a backup as a job (staff only); its result names the backup."""
     from backups.tasks import create_backup_task
 
-    _require_staff(user)
+    require_staff(user)
     _ensure_no_job_running(user)
     return job_enqueue(owner=user, kind=JobKind.BACKUP, task=create_backup_task)
 
@@ -597,7 +608,7 @@ def restore_start(*, user, backup: Backup | None = None, upload: UploadedFile | 
     its structure is checked at once: a file that is no backup archive never starts a job."""
     from backups.tasks import restore_backup_task
 
-    _require_staff(user)
+    require_staff(user)
     _ensure_no_job_running(user)
     if (backup is None) == (upload is None):
         raise ApplicationError("Choose a backup to restore, or upload one.")

@@ -32,7 +32,9 @@ def restore_backup_task(*, job_id: str, archive_path: str, uploaded: bool) -> No
     is deleted once the restore has ended, whatever its outcome."""
 
     def work(job: Job, progress: JobProgress) -> dict:
-        return backup_restore(archive_path, restored_by=_username(job), progress=progress)
+        return backup_restore(
+            archive_path, restored_by=_username(job), progress=progress, job_id=job_id
+        )
 
     try:
         job_run(job_id, work)

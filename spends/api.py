@@ -185,6 +185,7 @@ ERROR_RESPONSES = {401: dict, 404: dict, 422: dict}
 def _register_routers() -> None:
     from accounts.api import router as accounts_router
     from analytics.api import router as analytics_router
+    from backups.api import router as backups_router
     from catalog.api import brands_router, retailers_router
     from jobs.api import router as jobs_router
     from purchases.api import attachments_router, export_router, import_router
@@ -201,6 +202,7 @@ def _register_routers() -> None:
     api.add_router("/jobs", jobs_router)
     api.add_router("/export", export_router)
     api.add_router("/import", import_router)
+    api.add_router("/backup", backups_router)
 
 
 _register_routers()

@@ -190,7 +190,7 @@ def test_the_restoring_persons_job_survives_a_restore_that_replaces_their_accoun
     own_import = Job.objects.create(owner=newcomer, kind=JobKind.IMPORT)
     staff_import = Job.objects.create(owner=staff_user, kind=JobKind.IMPORT)
 
-    backup_restore(backup_path(backup))
+    backup_restore(backup_path(backup), job_id=str(job.pk))
 
     job.refresh_from_db()
     assert job.owner is None  # the account is gone, the restore's record is not
@@ -468,3 +468,13 @@ def test_leftovers_of_cut_off_backups_and_forgotten_uploads_are_cleaned(populate
     assert not old_part.exists() and not old_upload.exists()
     assert new_upload.exists()  # a restore may be about to take it
     assert sorted(p.name for p in backups_dir.iterdir()) == ["incoming", backup.filename]
+
+
+def test_a_restore_is_refused_while_another_restore_runs(populated, staff_user):
+    backup = backup_create()
+    running = Job.objects.create(owner=staff_user, kind=JobKind.RESTORE, state=JobState.RUNNING)
+
+    with pytest.raises(services.Conflict, match="A restore is running"):
+        backup_restore(backup_path(backup))
+    # The running restore itself goes on.
+    backup_restore(backup_path(backup), job_id=str(running.pk))
