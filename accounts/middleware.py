@@ -1,4 +1,8 @@
+from urllib.parse import urlsplit
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -33,6 +37,19 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def handle_no_permission(self, request, view_func):
+        response = super().handle_no_permission(request, view_func)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or not htmx.current_url:
+            return response
+        # An htmx request (a region polling itself, say, after the session ended or a restore
+        # replaced the account) would swap the sign-in page into that region: send the whole
+        # page there instead, coming back to where the person was.
+        current = urlsplit(htmx.current_url)
+        back = current.path + (f"?{current.query}" if current.query else "")
+        location = redirect_to_login(back, self.get_login_url(view_func)).url
+        return HttpResponse(status=200, headers={"HX-Redirect": location})
 
 
 class UserTimeZoneMiddleware:

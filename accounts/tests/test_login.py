@@ -59,3 +59,21 @@ def test_the_lockout_ends_after_the_window(client, user, settings):
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
     response = client.post("/login/", {"username": "alice", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_an_htmx_request_without_a_session_sends_the_whole_page_to_sign_in(client, user):
+    response = client.get(
+        "/inventory",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/settings?x=1#backups"},
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/login/?next=/settings%3Fx%3D1"
+    assert response.content == b""
+
+
+def test_a_plain_request_without_a_session_is_redirected_to_sign_in(client, user):
+    response = client.get("/inventory")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/inventory"
