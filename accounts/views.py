@@ -20,6 +20,7 @@ from accounts.services import (
     preferences_update as preferences_save,
 )
 from analytics.cards import DASHBOARD_CARDS
+from backups.views import BackupsSection
 from catalog.views import KINDS as CATALOG_KINDS
 from catalog.views import catalog_context
 from jobs.models import JobKind
@@ -74,6 +75,9 @@ SETTINGS_SECTIONS = (
     SettingsSection("catalog", "Retailers and brands", "bi-shop", "catalog/settings_catalog.html"),
     SettingsSection("data", "Data", "bi-database", "purchases/settings_data.html"),
     SettingsSection("tokens", "API tokens", "bi-key", "accounts/settings_tokens.html"),
+    SettingsSection(
+        "backups", "Backups", "bi-archive", "backups/settings_backups.html", staff_only=True
+    ),
 )
 SETTINGS_TEMPLATE = "accounts/settings.html"
 
@@ -101,6 +105,7 @@ def settings_context(request, **overrides) -> dict:
         "tokens": api_token_list(user),
         "new_token": None,
         "import_form": None,
+        "backups": None,
         **overrides,
     }
     if context["preferences_form"] is None:
@@ -111,6 +116,9 @@ def settings_context(request, **overrides) -> dict:
         # An import still running when the page is opened again shows its progress here too.
         context["import_job"] = job_unfinished(user, JobKind.IMPORT)
         context["import_title"] = "Import in progress"
+    if context["backups"] is None and user.is_staff:
+        # Only staff see the section; its parts are read when a template asks for them.
+        context["backups"] = BackupsSection(user)
     return context
 
 

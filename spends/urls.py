@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("catalog.urls")),
     path("", include("jobs.urls")),
+    path("", include("backups.urls")),
     path("setup", account_views.setup, name="setup"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

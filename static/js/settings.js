@@ -1,5 +1,6 @@
-// The settings page: the live example of the chosen date format, and the copy button of a new
-// API token. Delegated from document, so it keeps working after htmx swaps a region.
+// The settings page: the live example of the chosen date format, the copy button of a new
+// API token, and the Backups section's refreshes and refusals. Delegated from document, so it
+// keeps working after htmx swaps a region.
 (function () {
   "use strict";
 
@@ -41,5 +42,25 @@
       source.select();
       copied(button, "Selected: press Ctrl+C");
     }
+  });
+
+  // A job that has ended and changed what other regions show names an event
+  // (data-finished-event, templates/jobs/job.html); it is fired once on the body, where those
+  // regions listen (hx-trigger="backups-changed from:body").
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-finished-event]:not([data-finished-fired])").forEach(function (job) {
+      job.setAttribute("data-finished-fired", "");
+      document.body.dispatchEvent(new CustomEvent(job.getAttribute("data-finished-event"), { bubbles: true }));
+    });
+  });
+
+  // An action refused because another is under way (409: a backup or restore is running)
+  // swaps nothing in place, but its toast, out of band, still shows; htmx would otherwise drop
+  // the whole answer as an error.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status !== 409) { return; }
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+    event.detail.swapOverride = "none";
   });
 })();
