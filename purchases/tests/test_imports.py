@@ -469,15 +469,15 @@ def test_a_job_that_fails_says_why_and_leaves_the_data_as_it_was(user, monkeypat
         "product_name,price,purchase_date,warranty_end,retailer\nTV,500,2026-01-01,2028-01-01,New\n"
     )
 
-    real_insert = imports._insert
+    real_insert = imports.insert_rows
 
-    def insert_until_disk_full(model, rows):
+    def insert_until_disk_full(model, rows, **options):
         if model is Warranty:
             raise OSError("No space left on device")
-        real_insert(model, rows)
+        real_insert(model, rows, **options)
 
     # The retailer and the purchases are written first; the warranties' write then fails.
-    monkeypatch.setattr(imports, "_insert", insert_until_disk_full)
+    monkeypatch.setattr(imports, "insert_rows", insert_until_disk_full)
     job = import_in_background(
         owner=user, filename="tv.csv", data=text.encode(), file_format="csv",
         options=ImportOptions(),
