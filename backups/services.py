@@ -252,24 +252,24 @@ def backup_clean_stale() -> int:
     stale = Backup.objects.filter(state=BackupState.RUNNING, updated_at__lt=silent_since)
     count, _ = stale.delete()
     directory = backup_directory()
-    for leftover in directory.glob(f".spends-backup-*{TEMPORARY_SUFFIX}"):
-        try:
-            modified = datetime.datetime.fromtimestamp(leftover.stat().st_mtime, datetime.UTC)
-        except FileNotFoundError:
-            continue
-        if modified < silent_since:
-            leftover.unlink(missing_ok=True)
-            count += 1
-    forgotten_since = timezone.now() - UPLOAD_FORGOTTEN_AFTER
-    for upload in (directory / INCOMING).glob("*"):
-        try:
-            modified = datetime.datetime.fromtimestamp(upload.stat().st_mtime, datetime.UTC)
-        except FileNotFoundError:
-            continue
-        if modified < forgotten_since:
-            upload.unlink(missing_ok=True)
-            count += 1
+    count += _remove_older_than(directory.glob(f".spends-backup-*{TEMPORARY_SUFFIX}"), silent_since)
+    count += _remove_older_than(
+        (directory / INCOMING).glob("*"), timezone.now() - UPLOAD_FORGOTTEN_AFTER
+    )
     return count
+
+
+def _remove_older_than(paths, moment: datetime.datetime) -> int:
+    removed = 0
+    for path in paths:
+        try:
+            modified = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.UTC)
+        except FileNotFoundError:
+            continue
+        if modified < moment:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def backup_delete(backup: Backup) -> None:

@@ -26,9 +26,9 @@ from backups.services import backup_start, restore_start, schedule_update
 from jobs.models import Job, JobKind
 from jobs.selectors import job_unfinished
 from spends.errors import ApplicationError, Conflict, NotFound
-from spends.forms import add_service_errors
+from spends.forms import add_service_errors, upload_form_status
 from spends.htmx import HtmxHttpRequest, close_dialog, render_page, wants_fragment
-from spends.uploads import allow_uploads_up_to, oversized_uploads, size_limit_text
+from spends.uploads import allow_uploads_up_to
 
 SECTION_TEMPLATE = "backups/settings_backups.html"
 STATUS_REGION = f"{SECTION_TEMPLATE}#backup-status"
@@ -260,16 +260,11 @@ def backup_upload(request: HtmxHttpRequest) -> HttpResponse:
 @csrf_protect
 def _restore_upload(request: HtmxHttpRequest) -> HttpResponse:
     form = RestoreUploadForm(request.POST, request.FILES)
-    dropped = oversized_uploads(request)
-    valid = form.is_valid()
-    if dropped:
-        # The upload handler dropped the file while reading the request: the form saw no file.
-        form.errors.pop("file", None)
-        limit = size_limit_text(settings.SPENDS_MAX_BACKUP_BYTES)
-        form.add_error("file", f"“{dropped[0]}” is larger than the backup limit of {limit}.")
-        return _render(request, UPLOAD_REGION, status=413, upload_form=form)
-    if not valid:
-        return _render(request, UPLOAD_REGION, status=422, upload_form=form)
+    status = upload_form_status(
+        request, form, limit=settings.SPENDS_MAX_BACKUP_BYTES, what="backup"
+    )
+    if status is not None:
+        return _render(request, UPLOAD_REGION, status=status, upload_form=form)
     upload = form.cleaned_data["file"]
     try:
         job = restore_start(user=request.user, upload=upload)

@@ -49,7 +49,7 @@ from purchases.selectors import (
     purchase_list,
 )
 from spends.errors import ApplicationError, NotFound, PayloadTooLarge
-from spends.forms import add_service_errors
+from spends.forms import add_service_errors, upload_form_status
 from spends.htmx import HtmxHttpRequest, close_dialog, render_page
 from spends.paging import paginate
 from spends.uploads import oversized_uploads, size_limit_text
@@ -598,16 +598,11 @@ DATA_IMPORT_REGION = "purchases/settings_data.html#data-import"
 def _start_import(request: HtmxHttpRequest, form: ImportForm) -> tuple[Job | None, int]:
     """The import started as a job, or None with the reasons on the form; and the status that
     answers it (413 for a file over the limit, 422 for any other problem)."""
-    dropped = oversized_uploads(request)
-    valid = form.is_valid()
-    if dropped:
-        # The upload handler dropped the file while reading the request: the form saw no file.
-        form.errors.pop("file", None)
-        limit = size_limit_text(settings.SPENDS_MAX_IMPORT_BYTES)
-        form.add_error("file", f"“{dropped[0]}” is larger than the import limit of {limit}.")
-        return None, 413
-    if not valid:
-        return None, 422
+    status = upload_form_status(
+        request, form, limit=settings.SPENDS_MAX_IMPORT_BYTES, what="import"
+    )
+    if status is not None:
+        return None, status
     upload = form.cleaned_data["file"]
     try:
         import_check_size(upload.size)
