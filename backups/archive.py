@@ -22,6 +22,7 @@ from django.conf import settings
 
 from purchases import filestore
 from spends.errors import ApplicationError
+from spends.uploads import size_limit_text
 
 FORMAT_NAME = "spends-tracker-backup"
 FORMAT_VERSION = 1
@@ -227,7 +228,7 @@ class Archive:
         return self.manifest["missing_files"]
 
     @property
-    def unpacked_size(self) -> int:
+    def unpackedsize_limit_text(self) -> int:
         return sum(member.size for member in self.members.values())
 
     def member(self, path: str) -> _VerifyingReader:
@@ -276,21 +277,17 @@ class Archive:
         total = self.unpacked_size
         if total > limit:
             raise ArchiveError(
-                f"The archive would unpack to {_size(total)}, more than the {_size(limit)} "
-                "a restore accepts (SPENDS_MAX_BACKUP_GB); it was refused."
+                f"The archive would unpack to {size_limit_text(total)}, more than the "
+                f"{size_limit_text(limit)} a restore accepts (SPENDS_MAX_BACKUP_GB); it was "
+                "refused."
             )
         packed = max(os.path.getsize(self.path), 1)
         if total > EXPANSION_CHECKED_ABOVE and total > packed * MAX_EXPANSION:
             raise ArchiveError(
-                f"The archive would unpack to {_size(total)} from {_size(packed)}, more than "
-                f"{MAX_EXPANSION} times its size: it looks like a zip bomb and was refused."
+                f"The archive would unpack to {size_limit_text(total)} from "
+                f"{size_limit_text(packed)}, more than {MAX_EXPANSION} times its size: it looks "
+                "like a zip bomb and was refused."
             )
-
-
-def _size(size: int) -> str:
-    from spends.uploads import size_limit_text
-
-    return size_limit_text(size)
 
 
 def _check_names(infos: list[zipfile.ZipInfo], known_tables: set[str]) -> None:
