@@ -228,7 +228,7 @@ class Archive:
         return self.manifest["missing_files"]
 
     @property
-    def unpackedsize_limit_text(self) -> int:
+    def unpacked_size(self) -> int:
         return sum(member.size for member in self.members.values())
 
     def member(self, path: str) -> _VerifyingReader:
