@@ -370,6 +370,8 @@ def archive_restore(archive: Archive, *, using: str = "default", progress: Progr
     in one transaction that commits only when the outcome checks out. Files that were not there
     before are removed again when it fails; the data stay as they were."""
     added = _place_files(archive, progress)
+    # Said before the transaction: progress written inside it shows only once it commits.
+    progress(0, 0, stage="Replacing the data")
     try:
         with transaction.atomic(using=using):
             _replace_data(archive, using, progress)
