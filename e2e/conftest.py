@@ -4,6 +4,7 @@ Every test fails on a browser console error (a Content Security Policy violation
 uncaught script error, a failed request, an error answer the test did not expect, or any request
 to a host other than the application's (the pages must work offline)."""
 
+import contextlib
 import os
 import re
 import threading
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
@@ -238,3 +240,16 @@ def open_dialog(page):
         " return dialog.classList.contains('show') && dialog.contains(document.activeElement); }"
     )
     return dialog
+
+
+def close_toasts(page) -> None:
+    """Closes the toasts, out of the way of a screenshot (they would hide themselves after a
+    few seconds)."""
+    toasts = page.locator("[data-toast]")
+    for _ in range(10):
+        if not toasts.count():
+            break
+        # One may hide itself (and go) meanwhile: then the next is the first.
+        with contextlib.suppress(PlaywrightError):
+            toasts.first.locator(".btn-close").click(timeout=1_000)
+    expect(toasts).to_have_count(0)

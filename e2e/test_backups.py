@@ -3,19 +3,17 @@ now and watch the progress bar give way to the finished backup, which joins the 
 restore it from the list's dialog, and see the data as they were when it was taken, with a
 restore point of the data as they were just before. All in one page, never reloaded."""
 
-import contextlib
 import datetime
 import io
 import re
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from backups.models import Backup, BackupKind
 from conftest import PASSWORD
-from e2e.conftest import SCREENSHOT_DIR, screenshot, sign_in
+from e2e.conftest import SCREENSHOT_DIR, close_toasts, screenshot, sign_in
 from purchases import filestore
 from purchases.models import Attachment, AttachmentKind, Purchase
 
@@ -43,17 +41,6 @@ def some_data(owner) -> None:
             filename=f"receipt-{number}.pdf", content_type="application/pdf",
             size=stored.size, sha256=stored.sha256,
         )  # fmt: skip
-
-
-def close_toasts(page) -> None:
-    """Out of the way of the screenshot (they hide themselves after a few seconds)."""
-    toasts = page.locator("[data-toast]")
-    for _ in range(10):
-        if not toasts.count():
-            break
-        with contextlib.suppress(PlaywrightError):
-            toasts.first.locator(".btn-close").click(timeout=1_000)
-    expect(toasts).to_have_count(0)
 
 
 def test_back_up_then_restore_from_the_settings_page(

@@ -3,12 +3,9 @@ the field, a dry run that writes nothing, then the import itself, its progress b
 real worker runs the job and its report replacing the bar in place, and the purchases in the
 inventory afterwards."""
 
-import contextlib
-
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from e2e.conftest import SCREENSHOT_DIR, sign_in
+from e2e.conftest import SCREENSHOT_DIR, close_toasts, sign_in
 from jobs.models import Job
 from purchases.models import Purchase
 
@@ -35,14 +32,7 @@ def choose_file(form, name: str, content: bytes) -> None:
 def section_screenshot(page, name: str) -> None:
     """The Data section alone, in a window tall enough to hold the whole page (so that the
     sticky top bar is not drawn across it), without the toasts in front of it."""
-    toasts = page.locator("[data-toast]")
-    for _ in range(10):
-        if not toasts.count():
-            break
-        # One may hide itself (and go) meanwhile: then the next is the first.
-        with contextlib.suppress(PlaywrightError):
-            toasts.first.locator(".btn-close").click(timeout=1_000)
-    expect(toasts).to_have_count(0)
+    close_toasts(page)
     width = page.viewport_size["width"]
     page.set_viewport_size({"width": width, "height": 100})
     height = page.evaluate("document.documentElement.scrollHeight")
