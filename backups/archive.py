@@ -8,6 +8,7 @@ declared sizes against the manifest and against the instance's limit before anyt
 unpacked, and while unpacking no member yields more bytes than it declared (zipfile stops at
 the declared size and then checks the CRC) or bytes that do not match its SHA-256."""
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -189,6 +190,8 @@ class Archive:
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, known_tables: Iterable[str]) -> "Archive":
+        if os.path.isdir(path):
+            return DirectoryArchive.open_directory(path, known_tables=known_tables)
         try:
             zip_file = zipfile.ZipFile(path)
         except FileNotFoundError:
@@ -200,9 +203,11 @@ class Archive:
         try:
             infos = zip_file.infolist()
             _check_names(infos, set(known_tables))
-            manifest = _read_manifest(zip_file)
+            manifest = _read_manifest(
+                zip_file.getinfo(MANIFEST_NAME).file_size, lambda: zip_file.open(MANIFEST_NAME)
+            )
             archive = cls(path, zip_file, manifest)
-            archive._check_members(infos)
+            archive._check_members(infos, packed=os.path.getsize(path))
         except BaseException:
             zip_file.close()
             raise
@@ -252,7 +257,9 @@ class Archive:
                 if progress is not None:
                     progress(done, total)
 
-    def _check_members(self, infos: list[zipfile.ZipInfo]) -> None:
+    def _check_members(self, infos: list[zipfile.ZipInfo], *, packed: int | None) -> None:
+        """The members present are those the manifest lists, of the sizes it declares, within
+        the limits. `packed` is the archive's own size (None when nothing is compressed)."""
         listed = set(self.members)
         present = {info.filename for info in infos} - {MANIFEST_NAME}
         if missing := sorted(listed - present):
@@ -281,7 +288,9 @@ class Archive:
                 f"{size_limit_text(limit)} a restore accepts (SPENDS_MAX_BACKUP_GB); it was "
                 "refused."
             )
-        packed = max(os.path.getsize(self.path), 1)
+        if packed is None:
+            return
+        packed = max(packed, 1)
         if total > EXPANSION_CHECKED_ABOVE and total > packed * MAX_EXPANSION:
             raise ArchiveError(
                 f"The archive would unpack to {size_limit_text(total)} from "
@@ -323,12 +332,12 @@ def _check_names(infos: list[zipfile.ZipInfo], known_tables: set[str]) -> None:
         raise ArchiveError("The archive has no manifest.json: it is not a Spends Tracker backup.")
 
 
-def _read_manifest(zip_file: zipfile.ZipFile) -> dict:
-    info = zip_file.getinfo(MANIFEST_NAME)
-    if info.file_size > MAX_MANIFEST_BYTES:
+def _read_manifest(size: int, opener) -> dict:
+    """The manifest, `size` bytes as declared, read from the stream `opener()` gives."""
+    if size > MAX_MANIFEST_BYTES:
         raise ArchiveError("The archive's manifest is too large to be real; it was refused.")
     try:
-        with zip_file.open(info) as stream:
+        with opener() as stream:
             raw = stream.read(MAX_MANIFEST_BYTES + 1)
         manifest = json.loads(raw)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
@@ -384,3 +393,123 @@ def _valid_entry(entry) -> bool:
 def file_sha256(path: str | os.PathLike) -> str:
     with open(path, "rb") as handle:
         return filestore.digest(handle).sha256
+
+
+# The same backup unpacked in a folder (`manage.py backup --to DIR`) ------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Entry:
+    """A file of a backup folder, described as a zip member is, for the same checks."""
+
+    filename: str
+    file_size: int
+    external_attr: int = (stat.S_IFREG | 0o600) << 16
+    flag_bits: int = 0
+
+
+class DirectoryArchive(Archive):
+    """A backup unpacked in a folder: the same members as in an archive, as files. Files under
+    `uploads/` that the manifest does not list are left over from earlier backups into the same
+    folder and are passed over; anything else that does not belong (a link, another name) is
+    refused, as in an archive."""
+
+    def __init__(self, path, manifest: dict):
+        super().__init__(path, None, manifest)
+
+    @classmethod
+    def open_directory(cls, path, *, known_tables: Iterable[str]) -> "DirectoryArchive":
+        root = os.fspath(path)
+        entries = []
+        for folder, folders, files in os.walk(root):
+            for name in sorted(folders + files):
+                full = os.path.join(folder, name)
+                relative = os.path.relpath(full, root).replace(os.sep, "/")
+                info = os.lstat(full)
+                if stat.S_ISLNK(info.st_mode):
+                    raise ArchiveError(f"The backup folder holds a link ({relative}); refused.")
+                if stat.S_ISREG(info.st_mode):
+                    entries.append(_Entry(relative, info.st_size))
+                elif not stat.S_ISDIR(info.st_mode):
+                    raise ArchiveError(f"The backup folder holds {relative}, not a file; refused.")
+        _check_names(entries, set(known_tables))
+        by_name = {entry.filename: entry for entry in entries}
+        manifest = _read_manifest(
+            by_name[MANIFEST_NAME].file_size,
+            lambda: open(os.path.join(root, MANIFEST_NAME), "rb"),  # noqa: SIM115 - closed by `with`
+        )
+        directory = cls(path, manifest)
+        listed = set(directory.members) | {MANIFEST_NAME}
+        directory._check_members(
+            [e for e in entries if e.filename in listed or upload_hash(e.filename) is None],
+            packed=None,
+        )
+        return directory
+
+    def close(self) -> None:
+        return None
+
+    def member(self, path: str) -> _VerifyingReader:
+        return _VerifyingReader(open(os.path.join(self.path, path), "rb"), self.members[path])  # noqa: SIM115
+
+
+class DirectoryWriter:
+    """Writes a backup into a folder, as `ArchiveWriter` writes an archive. A stored file
+    already in the folder (its name is its content) is not copied again: each backup into the
+    same folder copies only the files added since. The data and the manifest are written under
+    temporary names and renamed at the end, the manifest last; `verify_backup DIR` checks the
+    whole folder."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.root = os.fspath(path)
+        self.members: list[Member] = []
+        self.copied = 0
+        self._pending: list[tuple[str, str]] = []
+        os.makedirs(self.root, exist_ok=True)
+        # What an earlier run cut off left behind.
+        for folder, _, files in os.walk(self.root):
+            for name in files:
+                if name.endswith(".part"):
+                    os.unlink(os.path.join(folder, name))
+
+    def write_chunks(self, path: str, chunks: Iterable[bytes], *, compress: bool) -> Member:
+        target = os.path.join(self.root, path)
+        sha256 = upload_hash(path)
+        if sha256 is not None and os.path.isfile(target):
+            member = Member(path, os.path.getsize(target), sha256)
+        else:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            temporary = f"{target}.{os.getpid()}.part"
+            try:
+                with open(temporary, "wb") as handle:
+                    writer = _HashingWriter(handle)
+                    for chunk in chunks:
+                        writer.write(chunk)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except BaseException:
+                os.unlink(temporary)
+                raise
+            member = Member(path, writer.size, writer.hasher.hexdigest())
+            if sha256 is not None:
+                os.replace(temporary, target)
+                self.copied += 1
+            else:
+                self._pending.append((temporary, target))
+        self.members.append(member)
+        return member
+
+    def finish(self, manifest: dict) -> None:
+        manifest = {**manifest, "members": [member.as_dict() for member in self.members]}
+        temporary = os.path.join(self.root, f"{MANIFEST_NAME}.{os.getpid()}.part")
+        with open(temporary, "w") as handle:
+            json.dump(manifest, handle, indent=1)
+        for source, target in [*self._pending, (temporary, os.path.join(self.root, MANIFEST_NAME))]:
+            os.replace(source, target)
+        self._pending = []
+
+    def abandon(self) -> None:
+        for source, _ in self._pending:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(source)
+        self._pending = []

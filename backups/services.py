@@ -30,6 +30,7 @@ from backups.archive import (
     Archive,
     ArchiveError,
     ArchiveWriter,
+    DirectoryWriter,
     data_member,
     file_sha256,
     upload_member,
@@ -77,16 +78,21 @@ def app_version() -> str:
 
 
 def archive_write(
-    path: Path, *, kind: str, backup_id: str, using: str = "default", progress: Progress
+    writer: ArchiveWriter | DirectoryWriter,
+    *,
+    kind: str,
+    backup_id: str,
+    using: str = "default",
+    progress: Progress,
 ) -> dict:
-    """Writes the archive of the database `using` and the stored files to `path`, and answers
-    its manifest. The data are read in one snapshot; then the files the snapshot names are
-    copied (none of them is deleted meanwhile: see filestore.unnamed_deletions_held).
+    """Writes the backup of the database `using` and the stored files with `writer` (an
+    archive, or a folder), and answers its manifest. The data are read in one snapshot; then
+    the files the snapshot names are copied (none of them is deleted meanwhile: see
+    filestore.unnamed_deletions_held).
 
     A stored file that is missing or damaged fails a backup, so that the person who relies on
     it learns of it now. A restore point is taken anyway, without such files (listed in the
     manifest's `missing_files`): a restore is often the very repair of lost files."""
-    writer = ArchiveWriter(path)
     hashes: set[str] = set()
     counts: dict[str, int] = {}
     try:
@@ -171,7 +177,9 @@ def backup_create(
     published = False
     beat = _Heartbeat(record, progress)
     try:
-        manifest = archive_write(temporary, kind=kind, backup_id=str(record.pk), progress=beat)
+        manifest = archive_write(
+            ArchiveWriter(temporary), kind=kind, backup_id=str(record.pk), progress=beat
+        )
         beat(0, 0, stage="Checking the archive")
         with Archive.open(temporary, known_tables=dump.dumped_labels()) as archive:
             archive.verify(beat)
@@ -193,6 +201,29 @@ def backup_create(
         raise
     record.refresh_from_db()
     return record
+
+
+def backup_to_directory(
+    directory: Path, *, created_by: str = "", progress: Progress = _no_progress
+) -> dict:
+    """Writes a backup unpacked into `directory` (`backup --to DIR`), copying only the stored
+    files that an earlier backup into it did not already copy; answers its manifest, with
+    `copied`, the number of files copied now, and `size`, the backup's in all. While it runs,
+    a backup record marked running holds back the deletion of stored files, as for any backup;
+    it is removed at the end, since the folder is not one of the listed archives."""
+    backup_ensure_idle()
+    backup_clean_stale()
+    record = _claim(kind=BackupKind.MANUAL, created_by=created_by, slot=None)
+    writer = DirectoryWriter(directory)
+    try:
+        manifest = archive_write(
+            writer, kind=BackupKind.MANUAL, backup_id=str(record.pk),
+            progress=_Heartbeat(record, progress),
+        )  # fmt: skip
+    finally:
+        Backup.objects.filter(pk=record.pk).delete()
+    size = sum(member.size for member in writer.members)
+    return {**manifest, "copied": writer.copied, "size": size}
 
 
 def _claim(*, kind: str, created_by: str, slot: str | None) -> Backup | None:

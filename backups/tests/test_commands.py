@@ -87,6 +87,23 @@ def test_backup_to_another_folder_leaves_the_archive_there_unlisted(kettle, tmp_
     assert "OK" in run("verify_backup", str(archive))
 
 
+def test_backup_to_a_folder_copies_only_new_files_and_verifies_and_restores(kettle, tmp_path):
+    folder = tmp_path / "mirror"
+
+    first = run("backup", "--to", str(folder))
+    again = run("backup", "--to", str(folder))
+    checked = run("verify_backup", str(folder))
+    change_everything(kettle)
+    run("restore", str(folder), "--yes")
+
+    assert re.search(r"Backup written to .*mirror \(.*, 1 files, 1 of them copied now\)", first)
+    assert "1 files, 0 of them copied now" in again
+    assert checked.splitlines()[-1] == "OK"
+    assert Purchase.objects.get().product_name == "Kettle"
+    # The folder is not listed; the restore's restore point is.
+    assert list(Backup.objects.values_list("kind", flat=True)) == [BackupKind.RESTORE_POINT]
+
+
 def test_backup_refuses_an_output_folder_that_does_not_exist(kettle, tmp_path):
     with pytest.raises(CommandError, match="is not a folder"):
         run("backup", "--output", str(tmp_path / "missing"))
@@ -203,7 +220,7 @@ def test_verify_backup_refuses_what_is_no_archive(tmp_path):
 
     with pytest.raises(CommandError, match="not a backup archive"):
         run("verify_backup", str(text))
-    with pytest.raises(CommandError, match="is not a file"):
+    with pytest.raises(CommandError, match="does not exist"):
         run("verify_backup", str(tmp_path / "missing.zip"))
 
 

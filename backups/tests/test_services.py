@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -13,10 +14,11 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from backups import services
-from backups.archive import ArchiveError
+from backups.archive import ArchiveError, ArchiveWriter
 from backups.models import Backup, BackupFrequency, BackupKind, BackupSchedule, BackupState
 from backups.selectors import backup_list, backup_path
 from backups.services import (
+    archive_check,
     archive_open,
     archive_restore,
     archive_write,
@@ -412,7 +414,9 @@ def test_a_backup_restores_across_engines_with_every_row_and_file_identical(
     if direction == "into this engine":
         # Move the data to the other engine first, through a backup, then back from there.
         path = tmp_path / "seed.zip"
-        archive_write(path, kind="manual", backup_id="seed", using="default", progress=_quiet)
+        archive_write(
+            ArchiveWriter(path), kind="manual", backup_id="seed", using="default", progress=_quiet
+        )
         with archive_open(path) as archive:
             archive_restore(archive, using=other_engine, progress=_quiet)
         source, target = other_engine, "default"
@@ -421,7 +425,9 @@ def test_a_backup_restores_across_engines_with_every_row_and_file_identical(
     before, files_before = all_rows(source), stored_files()
     assert sum(len(rows) for rows in before.values()) > 10
     path = tmp_path / "across.zip"
-    manifest = archive_write(path, kind="manual", backup_id="x", using=source, progress=_quiet)
+    manifest = archive_write(
+        ArchiveWriter(path), kind="manual", backup_id="x", using=source, progress=_quiet
+    )
     assert manifest["database"] == connections[source].vendor
     # The files arrive in an empty store, as on a new machine.
     settings.STORAGES = {
@@ -478,3 +484,91 @@ def test_a_restore_is_refused_while_another_restore_runs(populated, staff_user):
         backup_restore(backup_path(backup))
     # The running restore itself goes on.
     backup_restore(backup_path(backup), job_id=str(running.pk))
+
+
+# Backups unpacked into a folder (backup --to DIR) ---------------------------------------------
+
+
+def test_a_backup_into_a_folder_copies_only_new_files_and_restores(populated, tmp_path):
+    folder = tmp_path / "mirror"
+    before, files_before = all_rows(), stored_files()
+
+    first = services.backup_to_directory(folder)
+    again = services.backup_to_directory(folder)
+    new = store(b"a receipt added since")
+    attachment = Attachment.objects.first()
+    Attachment.objects.create(
+        owner=attachment.owner, purchase=attachment.purchase, filename="new.txt",
+        content_type="text/plain", size=new.size, sha256=new.sha256,
+    )  # fmt: skip
+    third = services.backup_to_directory(folder)
+
+    assert (first["copied"], again["copied"], third["copied"]) == (2, 0, 1)
+    assert not Backup.objects.exists()  # a folder is not one of the listed archives
+    Attachment.objects.filter(filename="new.txt").delete()
+    backup_restore(folder)  # the third backup's state: with the new attachment
+    assert Attachment.objects.filter(filename="new.txt").exists()
+    Attachment.objects.filter(filename="new.txt").delete()
+    assert all_rows() == before
+    assert {
+        name: data for name, data in stored_files().items() if name in files_before
+    } == files_before
+
+
+def test_a_backup_folder_with_a_leftover_file_from_an_earlier_backup_still_restores(
+    populated, tmp_path
+):
+    folder = tmp_path / "mirror"
+    old = b"a file an earlier backup copied, since deleted"
+    digest = hashlib.sha256(old).hexdigest()
+    (folder / "uploads" / digest[:2] / digest[2:4]).mkdir(parents=True)
+    (folder / "uploads" / digest[:2] / digest[2:4] / digest).write_bytes(old)
+    services.backup_to_directory(folder)
+    before = all_rows()
+    PurchaseFactory(owner=populated)
+
+    backup_restore(folder)
+
+    assert all_rows() == before
+
+
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        (lambda folder: (folder / "data" / "link.jsonl").symlink_to("/etc/passwd"), "a link"),
+        (lambda folder: (folder / "notes.txt").write_text("hello"), "never contains"),
+        (
+            lambda folder: (folder / "data" / "purchases.purchase.jsonl").write_bytes(
+                (folder / "data" / "purchases.purchase.jsonl")
+                .read_bytes()
+                .replace(b"1234.56", b"9234.56", 1)
+            ),
+            "does not match its checksum",
+        ),
+        (lambda folder: (folder / "manifest.json").unlink(), "no manifest.json"),
+    ],
+    ids=["link", "unexpected file", "altered data", "no manifest"],
+)
+def test_a_spoiled_backup_folder_is_refused_with_nothing_changed(
+    populated, tmp_path, spoil, message
+):
+    folder = tmp_path / "mirror"
+    services.backup_to_directory(folder)
+    spoil(folder)
+    before = all_rows()
+
+    with pytest.raises(ArchiveError, match=message):
+        backup_restore(folder)
+
+    assert all_rows() == before
+
+
+def test_a_backup_into_a_folder_removes_what_a_cut_off_one_left(populated, tmp_path):
+    folder = tmp_path / "mirror"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "purchases.purchase.jsonl.123.part").write_bytes(b"half")
+
+    services.backup_to_directory(folder)
+
+    with archive_open(folder) as archive:
+        archive_check(archive)

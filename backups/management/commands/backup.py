@@ -1,14 +1,18 @@
 """Back up the whole instance (SPEC section 8):
 
     python manage.py backup [--output DIR]
+    python manage.py backup --to DIR
     python manage.py backup --scheduled
 
 Without options, takes a manual backup into the backups directory, where the settings page and
 the API list it. With --output the finished archive is moved to DIR instead (and is not listed).
-With --scheduled it takes the automatic backup if one is due, as the schedule on the settings
-page says, and deletes the automatic backups beyond the number to keep: for cron, at any
-interval. A terminal shows a progress bar on standard error. Exits with status 1 when the backup
-failed; a failed backup leaves no archive behind.
+With --to the backup is written unpacked into DIR (manifest.json, data/, uploads/), copying
+only the stored files that an earlier `--to DIR` did not already copy: an incremental backup
+for a mounted share or a folder that rsync carries off. With --scheduled it takes the
+automatic backup if one is due, as the schedule on the settings page says, and deletes the
+automatic backups beyond the number to keep: for cron, at any interval. A terminal shows a
+progress bar on standard error. Exits with status 1 when the backup failed; a failed backup
+leaves no archive behind.
 """
 
 import contextlib
@@ -22,7 +26,12 @@ from django.core.management.base import BaseCommand, CommandError
 from backups.management import StagedProgressBar
 from backups.models import Backup, BackupFrequency, BackupKind
 from backups.selectors import backup_path, schedule_get
-from backups.services import backup_create, backup_ensure_idle, backup_run_schedule
+from backups.services import (
+    backup_create,
+    backup_ensure_idle,
+    backup_run_schedule,
+    backup_to_directory,
+)
 from spends.errors import ApplicationError
 from spends.uploads import size_limit_text
 
@@ -73,15 +82,25 @@ class Command(BaseCommand):
             "it would be listed).",
         )
         choice.add_argument(
+            "--to",
+            metavar="DIR",
+            help="Write the backup unpacked into this folder, copying only the stored files "
+            "not already there (restore and verify_backup take the folder as they take an "
+            "archive).",
+        )
+        choice.add_argument(
             "--scheduled",
             action="store_true",
             help="Take the automatic backup if one is due, and delete those beyond the number "
             "to keep; print that none is due otherwise.",
         )
 
-    def handle(self, *args, output: str | None, scheduled: bool, **options) -> None:
+    def handle(self, *args, output: str | None, to: str | None, scheduled: bool, **options) -> None:
         if scheduled:
             self._scheduled()
+            return
+        if to is not None:
+            self._to_directory(Path(to).expanduser())
             return
         target_folder = None
         if output is not None:
@@ -117,6 +136,23 @@ class Command(BaseCommand):
             backup.delete()
             path = target
         self.stdout.write(self.style.SUCCESS(f"Backup written: {_summary(path, backup)}."))
+
+    def _to_directory(self, folder: Path) -> None:
+        if not folder.parent.is_dir():
+            raise CommandError(f"{folder.parent} is not a folder; create it first.")
+        bar = StagedProgressBar(self.stderr)
+        try:
+            manifest = backup_to_directory(folder, created_by=CREATED_BY, progress=bar)
+        except ApplicationError as error:
+            raise CommandError(error.message) from None
+        finally:
+            bar.finish()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backup written to {folder} ({size_limit_text(manifest['size'])}, "
+                f"{manifest['file_count']:,} files, {manifest['copied']:,} of them copied now)."
+            )
+        )
 
     def _scheduled(self) -> None:
         before = schedule_get()

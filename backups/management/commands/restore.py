@@ -35,15 +35,18 @@ class Command(BaseCommand):
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="A backup archive (spends-backup-*.zip).")
+        parser.add_argument(
+            "file", help="A backup archive (spends-backup-*.zip), or a folder of `backup --to`."
+        )
         parser.add_argument(
             "--yes", action="store_true", help="Restore without asking first (for scripts)."
         )
 
     def handle(self, *args, file: str, yes: bool, **options) -> None:
         path = Path(file).expanduser()
-        if not path.is_file():
-            raise CommandError(f"{path} is not a file.")
+        # A folder is a backup written by `backup --to DIR`.
+        if not path.exists():
+            raise CommandError(f"{path} does not exist.")
         # Its structure is checked before the question, so that nobody confirms a restore
         # that cannot happen (the restore checks the whole archive again, member by member).
         try:

@@ -24,12 +24,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="A backup archive (spends-backup-*.zip).")
+        parser.add_argument(
+            "file", help="A backup archive (spends-backup-*.zip), or a folder of `backup --to`."
+        )
 
     def handle(self, *args, file: str, **options) -> None:
         path = Path(file).expanduser()
-        if not path.is_file():
-            raise CommandError(f"{path} is not a file.")
+        # A folder is a backup written by `backup --to DIR`.
+        if not path.exists():
+            raise CommandError(f"{path} does not exist.")
         bar = StagedProgressBar(self.stderr)
         try:
             with archive_open(path) as archive:
@@ -58,8 +61,9 @@ class Command(BaseCommand):
         if missing := manifest.get("missing_files"):
             # A restore point taken while files were already lost says so.
             line("Missing files", f"{len(missing):,} (already missing when it was taken)")
-        line(
-            "Total size",
-            f"{size_limit_text(path.stat().st_size)} (unpacks to {size_limit_text(unpacked)})",
-        )
+        if path.is_dir():
+            line("Total size", size_limit_text(unpacked))
+        else:
+            packed = size_limit_text(path.stat().st_size)
+            line("Total size", f"{packed} (unpacks to {size_limit_text(unpacked)})")
         self.stdout.write(self.style.SUCCESS("OK"))
