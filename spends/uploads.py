@@ -45,6 +45,12 @@ def oversized_uploads(request) -> list[str]:
     return list(getattr(request, OVERSIZED_ATTRIBUTE, []))
 
 
+def size_words(size: int) -> str:
+    """ "25 MB", "2.5 KB": Django's file size words without a needless ".0", their no-break
+    space kept (a page never breaks "12 MB" across lines)."""
+    return filesizeformat(size).replace(".0\xa0", "\xa0")
+
+
 def size_limit_text(size: int) -> str:
-    """ "25 MB", "2.5 KB": Django's file size words, without a needless ".0"."""
-    return filesizeformat(size).replace("\xa0", " ").replace(".0 ", " ")
+    """The same words with a plain space, for messages and the API."""
+    return size_words(size).replace("\xa0", " ")

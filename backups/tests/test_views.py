@@ -233,7 +233,7 @@ def test_status_line_says_when_the_last_backup_was_taken_and_what_it_holds(staff
 
     shown = settings_page(staff_client)
 
-    assert shown.text("backup-last") == "Last backup: 2 days ago, 45 files, 12.0 MB."
+    assert shown.text("backup-last") == "Last backup: 2 days ago, 45 files, 12 MB."
     assert not shown.has("backup-running")
     assert not shown.has("backup-schedule-status")
 
@@ -285,7 +285,7 @@ def test_the_list_shows_every_backup_newest_first_in_the_users_date_format(
     assert shown.texts("backup-filename") == [newer.filename, older.filename]
     assert shown.texts("backup-date") == ["31.01.2026 00:30", "29.01.2026 09:05"]
     assert shown.texts("backup-kind") == ["Restore point", "Scheduled"]
-    assert shown.texts("backup-size") == ["5.0 MB", "2.0 KB"]
+    assert shown.texts("backup-size") == ["5 MB", "2 KB"]
     assert shown.texts("backup-files") == ["0", "1,234"]
     downloads = [element["attrs"]["href"] for element in shown.all("backup-download")]
     assert downloads == [f"/api/backup/{newer.pk}/download", f"/api/backup/{older.pk}/download"]

@@ -675,7 +675,7 @@ def test_detail_shows_every_field_the_warranty_and_the_attachments(user_client, 
     for text in ("Camera", "£899.00", "Jessops", "Fuji", "SER-1", "X-T5", "O-77",
                  "Line one<br>Line &lt;two&gt;", "01/30/2026", "Ordered", "Extended",
                  "Fuji UK", "Register online", "Active", "100 days left", "receipt.pdf",
-                 "Receipt", "2.0\xa0KB"):  # fmt: skip
+                 "Receipt", "2\xa0KB"):  # fmt: skip
         assert text in body, text
     assert 'id="attachments"' in body and 'data-testid="mark-received"' in body
     assert f'href="/inventory/{purchase.id}/edit?next=' in body

@@ -1,4 +1,5 @@
-"""The one place where dates and money are written for people (DESIGN.md, "Pages and htmx")."""
+"""The one place where dates, money and file sizes are written for people (DESIGN.md, "Pages and
+htmx")."""
 
 import datetime
 from decimal import Decimal
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from spends.currencies import currency_symbol
 from spends.dates import format_date
+from spends.uploads import size_words
 
 register = template.Library()
 
@@ -47,3 +49,9 @@ def money(amount, currency_code: str = "") -> str:
     if symbol:
         return f"{sign}{symbol}{digits}"
     return f"{sign}{currency_code} {digits}".strip()
+
+
+@register.filter
+def file_size(size) -> str:
+    """ "12 MB", "2.5 KB", "729 bytes" (no needless ".0"), as the upload limits are written."""
+    return size_words(size or 0)
