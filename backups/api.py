@@ -21,10 +21,7 @@ from backups import services
 from backups.archive import ArchiveError
 from backups.schemas import BackupOut, RestoreIn, ScheduleIn, ScheduleOut
 from backups.selectors import backup_get, backup_list, backup_path, schedule_get
-from jobs.models import INSTANCE_KINDS
 from jobs.schemas import JobOut
-from jobs.selectors import job_latest, job_list
-from jobs.services import job_status
 from spends.errors import NotFound, PayloadTooLarge
 from spends.uploads import allow_uploads_up_to, oversized_uploads, size_limit_text
 
@@ -167,15 +164,7 @@ def create_backup(request):
 def backup_status(request, job_id: Query[UUID | None] = None):
     """The backup or restore job `job_id`, or without it the latest one, as it stands: poll it
     until `state` is `succeeded` or `failed`. A job whose worker died is reported as failed."""
-    user = request.auth
-    if job_id is None:
-        latest = job_latest(user, INSTANCE_KINDS)
-        if latest is None:
-            raise NotFound("No backup or restore has been started yet.")
-        job_id = latest.pk
-    elif not job_list(user).filter(pk=job_id, kind__in=INSTANCE_KINDS).exists():
-        raise NotFound("Job not found.")
-    return job_status(user, job_id)
+    return services.backup_job_status(request.auth, job_id)
 
 
 # The backups ------------------------------------------------------------------------------
@@ -262,11 +251,7 @@ def get_schedule(request):
 def update_schedule(request, payload: ScheduleIn):
     """Sets how often automatic backups are taken and how many are kept (1 to 365); an omitted
     field keeps its value. Older automatic backups are deleted after the next one succeeds."""
-    current = schedule_get()
-    return services.schedule_update(
-        frequency=payload.frequency if payload.frequency is not None else current.frequency,
-        keep=payload.keep if payload.keep is not None else current.keep,
-    )
+    return services.schedule_update(frequency=payload.frequency, keep=payload.keep)
 
 
 # One backup: these paths come last, since "/{backup_id}" would also match "/restore" --------

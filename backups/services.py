@@ -44,8 +44,8 @@ from backups.selectors import (
     schedule_get,
 )
 from jobs.models import INSTANCE_KINDS, STALL_AFTER, Job, JobKind, JobState
-from jobs.selectors import job_unfinished
-from jobs.services import job_enqueue
+from jobs.selectors import job_latest, job_list, job_unfinished
+from jobs.services import job_enqueue, job_status
 from purchases import filestore
 from purchases.models import Attachment
 from spends.errors import ApplicationError, Conflict, Forbidden, NotFound
@@ -546,9 +546,13 @@ def backup_restore(
 # The schedule --------------------------------------------------------------------------------
 
 
-def schedule_update(*, frequency: str, keep: int) -> BackupSchedule:
+def schedule_update(*, frequency: str | None = None, keep: int | None = None) -> BackupSchedule:
+    """Changes the schedule; what is not given keeps its value."""
     schedule = schedule_get()
-    schedule.frequency, schedule.keep = frequency, keep
+    if frequency is not None:
+        schedule.frequency = frequency
+    if keep is not None:
+        schedule.keep = keep
     schedule.full_clean()
     schedule.save()
     return schedule
@@ -624,6 +628,19 @@ def _ensure_no_job_running(user) -> None:
                 f"A {kind} is already under way; wait until it has finished, then try again."
             )
     backup_ensure_idle()
+
+
+def backup_job_status(user, job_id=None) -> Job:
+    """The backup or restore job `job_id` as it stands, or without it the latest one that
+    `user` may see."""
+    if job_id is None:
+        latest = job_latest(user, INSTANCE_KINDS)
+        if latest is None:
+            raise NotFound("No backup or restore has been started yet.")
+        job_id = latest.pk
+    elif not job_list(user).filter(pk=job_id, kind__in=INSTANCE_KINDS).exists():
+        raise NotFound("Job not found.")
+    return job_status(user, job_id)
 
 
 def backup_start(*, user) -> Job:
