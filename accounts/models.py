@@ -48,6 +48,8 @@ class Preferences(TimestampedModel):
     reminder_days_ahead = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
+    # Where reminders go; empty: the account's own address (reminder_address()).
+    reminder_email = models.EmailField(blank=True)
 
     class Meta:
         verbose_name_plural = "preferences"
@@ -64,6 +66,11 @@ class Preferences(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"
+
+    @property
+    def reminder_address(self) -> str:
+        """The address reminders go to: the one chosen for them, else the account's."""
+        return self.reminder_email or self.user.email
 
 
 class ApiToken(models.Model):

@@ -12,7 +12,8 @@ from accounts.selectors import preferences_for
 from spends.errors import NotFound
 
 PREFERENCE_FIELDS = (
-    "currency_code", "date_format", "timezone", "reminders_enabled", "reminder_days_ahead",
+    "currency_code", "date_format", "timezone",
+    "reminders_enabled", "reminder_days_ahead", "reminder_email",
 )  # fmt: skip
 TOKEN_PREFIX = "spt_"
 

@@ -22,7 +22,7 @@ from accounts.models import ApiToken, Preferences
 from catalog.models import Brand, Retailer
 from purchases.models import Attachment, Purchase
 from spends.bulk import insert_rows
-from warranties.models import Warranty
+from warranties.models import CalendarFeed, Warranty, WarrantyReminder
 
 BATCH_SIZE = 2000
 
@@ -30,7 +30,8 @@ BATCH_SIZE = 2000
 def dumped_models() -> tuple[type[models.Model], ...]:
     """Every table of the instance's data, each after the tables it refers to."""
     return (
-        get_user_model(), Preferences, ApiToken, Retailer, Brand, Purchase, Warranty, Attachment,
+        get_user_model(), Preferences, ApiToken, CalendarFeed, Retailer, Brand, Purchase,
+        Warranty, WarrantyReminder, Attachment,
     )  # fmt: skip
 
 

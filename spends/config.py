@@ -32,7 +32,7 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}.")
 
 
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -42,6 +42,8 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {value}.")
     return value
 
 
@@ -61,6 +63,21 @@ def env_time_zone(name: str, default: str) -> str:
             f"{name} must be an IANA time zone such as Europe/Berlin, not {value!r}."
         ) from None
     return value
+
+
+def base_url(name: str, default: str) -> str:
+    """The address people reach the application at, for links that leave it (reminder emails):
+    `https://spends.example.com`, or with a path prefix; no trailing slash."""
+    from urllib.parse import urlsplit
+
+    url = env_str(name, default).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be an http:// or https:// address such as https://spends.example.com, "
+            f"not {url!r}."
+        )
+    return url
 
 
 def data_dir(name: str, default: Path) -> Path:

@@ -148,7 +148,10 @@ SPENDS_BACKUP_DIR = config.data_dir("SPENDS_BACKUP_DIR", DATA_DIR / "backups")
 SPENDS_MAX_BACKUP_BYTES = config.env_int("SPENDS_MAX_BACKUP_GB", 20, minimum=1) * 2**30
 
 # Work run on a clock (jobs.periodic): by `manage.py worker` every minute, or by cron.
-SPENDS_PERIODIC_WORK = ["backups.services.backup_run_schedule"]
+SPENDS_PERIODIC_WORK = [
+    "backups.services.backup_run_schedule",
+    "warranties.reminders.reminders_send_scheduled",
+]
 
 # Background jobs (imports, backups, restores): see spends.config.tasks_backend.
 TASKS = {"default": config.tasks_backend("SPENDS_TASKS_BACKEND", "database")}
@@ -156,6 +159,13 @@ TASKS = {"default": config.tasks_backend("SPENDS_TASKS_BACKEND", "database")}
 # Email: console output unless EMAIL_URL or EMAIL_HOST (with the EMAIL_* variables) names a server.
 DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "Spends Tracker <spends@localhost>")
 MAILERS = {"default": config.mailer("EMAIL_URL")}
+
+# Warranty reminders (SPEC section 9): the worker's clock sends each user's daily digest from
+# this hour of the user's own day; links in emails start with SPENDS_BASE_URL.
+SPENDS_REMINDER_HOUR = config.env_int("SPENDS_REMINDER_HOUR", 8, maximum=23)
+SPENDS_BASE_URL = config.base_url(
+    "SPENDS_BASE_URL", f"http://localhost:{config.env_int('PORT', 8000, minimum=1)}"
+)
 
 # Content Security Policy: everything comes from this origin; no inline script or style.
 SECURE_CSP = {

@@ -83,3 +83,44 @@ class Warranty(OwnedModel):
 
     def days_remaining_on(self, today: datetime.date) -> int | None:
         return days_remaining(warranty_end=self.warranty_end, today=today)
+
+
+class WarrantyReminder(OwnedModel):
+    """A warranty reminded of one end date: the record that lets each warranty be reminded once
+    per window (warranties.reminders). A new end date is a new window, so it is reminded again.
+
+    The row is written before its email is sent (`sent_at` still empty), so that two runs at
+    once cannot both send it; it is deleted again when the email fails, and taken back by a
+    later run when the run that wrote it died before sending (see CLAIM_TIMEOUT)."""
+
+    warranty = models.ForeignKey(Warranty, on_delete=models.CASCADE, related_name="reminders")
+    warranty_end = models.DateField()
+    # The owner's own date when the digest went: at most one digest a day.
+    sent_on = models.DateField()
+    sent_to = models.EmailField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warranty", "warranty_end"], name="warranty_reminder_once_per_end"
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "sent_on"], name="warranty_reminder_owner_day")]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.warranty} ending {self.warranty_end}"
+
+
+class CalendarFeed(OwnedModel):
+    """A user's private calendar address, /calendar/<secret>.ics: whoever has the secret reads
+    the feed without signing in, so it is long and random, and regenerating it ends the old
+    one."""
+
+    secret = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner"], name="calendar_feed_one_per_owner")]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.owner}"
