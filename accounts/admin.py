@@ -11,10 +11,11 @@ class PreferencesAdmin(admin.ModelAdmin):
         "date_format",
         "timezone",
         "reminders_enabled",
+        "reminder_days_ahead",
         "updated_at",
     )
     list_filter = ("currency_code", "date_format", "reminders_enabled")
-    search_fields = ("user__username", "user__email", "timezone")
+    search_fields = ("user__username", "user__email", "reminder_email", "timezone")
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
 

@@ -1,5 +1,6 @@
 import datetime
 import zoneinfo
+from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
@@ -27,9 +28,18 @@ def time_zone_for(user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def today_for(user) -> datetime.date:
+def today_for(user, now: datetime.datetime | None = None) -> datetime.date:
     """Today's date where the user lives: what every warranty status is judged against."""
-    return timezone.localdate(timezone=time_zone_for(user))
+    return timezone.localdate(now, timezone=time_zone_for(user))
+
+
+def users_with_reminders_on() -> Iterator:
+    """The active users who turned warranty reminders on, each with its preferences read (in
+    one query for all of them)."""
+    preferences = Preferences.objects.filter(reminders_enabled=True, user__is_active=True)
+    for row in preferences.select_related("user").order_by("user_id"):
+        row.user._spends_preferences = row
+        yield row.user
 
 
 def api_token_list(owner) -> QuerySet[ApiToken]:

@@ -196,6 +196,8 @@ def mailer(url_name: str) -> dict:
         }
     else:
         return console
+    # A mail server that stops answering must not hold the reminder run up for ever.
+    options["timeout"] = 30
     return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
 
 

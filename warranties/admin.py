@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from spends.admin_links import admin_link
-from warranties.models import Warranty
+from warranties.models import CalendarFeed, Warranty, WarrantyReminder
 from warranties.status import WarrantyStatus, status_condition
 
 
@@ -50,3 +50,31 @@ class WarrantyAdmin(admin.ModelAdmin):
     def days_left(self, obj):
         days = obj.days_remaining_on(_admin_today())
         return "∞" if days is None else days
+
+
+@admin.register(WarrantyReminder)
+class WarrantyReminderAdmin(admin.ModelAdmin):
+    """What was reminded, to whom and when. Deleting a row lets that warranty be reminded of
+    the same end date again at the next run."""
+
+    list_display = ("warranty", "owner", "warranty_end", "sent_on", "sent_to", "sent_at")
+    list_filter = ("sent_on",)
+    search_fields = ("warranty__purchase__product_name", "owner__username", "sent_to")
+    list_select_related = ("warranty__purchase", "owner")
+    readonly_fields = ("owner", "warranty", "warranty_end", "sent_on", "sent_to", "sent_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Deleting a feed ends its address; the owner's settings page makes a new one."""
+
+    list_display = ("owner", "created_at", "updated_at")
+    search_fields = ("owner__username",)
+    list_select_related = ("owner",)
+    readonly_fields = ("owner", "secret", "created_at", "updated_at")
+
+    def has_add_permission(self, request):
+        return False

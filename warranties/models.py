@@ -120,7 +120,9 @@ class CalendarFeed(OwnedModel):
     secret = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner"], name="calendar_feed_one_per_owner")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner"], name="calendar_feed_one_per_owner")
+        ]
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.owner}"

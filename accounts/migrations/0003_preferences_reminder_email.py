@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_timestamps_kept_on_import'),
+        ("accounts", "0002_timestamps_kept_on_import"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='preferences',
-            name='reminder_email',
+            model_name="preferences",
+            name="reminder_email",
             field=models.EmailField(blank=True, max_length=254),
         ),
     ]

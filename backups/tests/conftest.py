@@ -12,7 +12,7 @@ from catalog.tests.factories import BrandFactory, RetailerFactory
 from purchases import filestore
 from purchases.models import Purchase
 from purchases.tests.factories import AttachmentFactory, PurchaseFactory
-from warranties.models import WarrantyType
+from warranties.models import CalendarFeed, WarrantyReminder, WarrantyType
 from warranties.tests.factories import WarrantyFactory
 
 PDF_BYTES = b"%PDF-1.4\n% a receipt\n" + bytes(range(256)) * 40
@@ -26,7 +26,11 @@ def store(data: bytes) -> filestore.StoredFile:
 @pytest.fixture
 def populated(user, other_user, staff_user):
     """Two people's data, with every kind of row and two stored files (one shared by both)."""
-    preferences_update(user=user, currency_code="EUR", date_format="DD.MM.YYYY")
+    preferences_update(
+        user=user, currency_code="EUR", date_format="DD.MM.YYYY", reminders_enabled=True,
+        reminder_email="alerts@example.org",
+    )  # fmt: skip
+    CalendarFeed.objects.create(owner=user, secret="a-calendar-secret-of-alice")
     api_token_create(owner=user, name="script")
     for owner, suffix in ((user, "a"), (other_user, "m")):
         retailer = RetailerFactory(owner=owner, name=f"Shop {suffix}", url="https://shop.example")
@@ -36,9 +40,14 @@ def populated(user, other_user, staff_user):
             currency_code="EUR", retailer=retailer, brand=brand, notes="Ünïcode ✓\nsecond line",
             serial_number="SN-1", purchase_date=datetime.date(2025, 3, 1),
         )  # fmt: skip
-        WarrantyFactory(
+        warranty = WarrantyFactory(
             owner=owner, purchase=laptop, warranty_start=datetime.date(2025, 3, 1),
             warranty_end=datetime.date(2027, 3, 1), provider="Maker", voided=False,
+        )  # fmt: skip
+        WarrantyReminder.objects.create(
+            owner=owner, warranty=warranty, warranty_end=datetime.date(2026, 3, 1),
+            sent_on=datetime.date(2026, 2, 1), sent_to=f"{owner.username}@example.com",
+            sent_at=datetime.datetime(2026, 2, 1, 8, 0, tzinfo=datetime.UTC),
         )  # fmt: skip
         lamp = PurchaseFactory(owner=owner, product_name=f"Lamp {suffix}", price=Decimal("0.10"))
         WarrantyFactory(

@@ -6,13 +6,15 @@ from django.urls import reverse
 from accounts.services import api_token_create, preferences_update
 from catalog.tests.factories import BrandFactory, RetailerFactory
 from purchases.tests.factories import AttachmentFactory
+from warranties.models import CalendarFeed, WarrantyReminder
 from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [
     "purchases_purchase", "purchases_attachment", "warranties_warranty", "catalog_retailer",
-    "catalog_brand", "accounts_preferences", "accounts_apitoken",
+    "catalog_brand", "accounts_preferences", "accounts_apitoken", "warranties_warrantyreminder",
+    "warranties_calendarfeed",
 ]  # fmt: skip
 
 
@@ -26,6 +28,11 @@ def data(staff_user):
     AttachmentFactory(purchase=warranty.purchase)
     preferences_update(user=staff_user, currency_code="EUR")
     api_token_create(owner=staff_user, name="Script")
+    WarrantyReminder.objects.create(
+        owner=staff_user, warranty=warranty, warranty_end=warranty.warranty_end,
+        sent_on=warranty.warranty_end, sent_to="admin@example.com",
+    )  # fmt: skip
+    CalendarFeed.objects.create(owner=staff_user, secret="s" * 43)
     return warranty
 
 
