@@ -37,6 +37,8 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ("SPENDS_MAX_IMPORT_MB", "0"),
         ("SPENDS_HTTPS", "sometimes"),
         ("EMAIL_URL", "pigeon://coop"),
+        ("SPENDS_BASE_URL", "spends.example.com"),
+        ("SPENDS_REMINDER_HOUR", "24"),
     ],
 )
 def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, value):
@@ -89,6 +91,28 @@ def test_email_url_configures_smtp(monkeypatch):
         "me@x.org",
     )
     assert options["use_tls"] is True
+    # A server that stops answering gives up rather than holding the reminder run.
+    assert options["timeout"] == 30
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://spends.example.com/", "https://spends.example.com"),
+        ("http://192.168.1.20:8000", "http://192.168.1.20:8000"),
+        ("https://example.com/spends/", "https://example.com/spends"),
+    ],
+)
+def test_the_base_url_for_links_in_emails_loses_its_trailing_slash(monkeypatch, value, expected):
+    monkeypatch.setenv("SPENDS_TEST_BASE_URL", value)
+    assert config.base_url("SPENDS_TEST_BASE_URL", "http://localhost:8000") == expected
+
+
+@pytest.mark.parametrize("value", ["spends.example.com", "ftp://x.org", "https://x.org/?a=1"])
+def test_a_base_url_that_is_no_web_address_is_refused(monkeypatch, value):
+    monkeypatch.setenv("SPENDS_TEST_BASE_URL", value)
+    with pytest.raises(ImproperlyConfigured, match="SPENDS_TEST_BASE_URL must be an http"):
+        config.base_url("SPENDS_TEST_BASE_URL", "http://localhost:8000")
 
 
 def test_email_goes_to_the_console_by_default(monkeypatch):

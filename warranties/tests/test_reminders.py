@@ -1,11 +1,16 @@
 """Warranty reminders (SPEC section 9): who is reminded of what, once, and what the email says.
 
 Emails go through Django's email framework; the test settings' mailer is its in-memory one
-(`mail.outbox`), and one test sends through a real SMTP connection that fails."""
+(`mail.outbox`). Two tests use SMTP for real: one sends to an SMTP server on this machine, one
+to a port where nothing listens."""
 
 import datetime
+import email
+import email.policy
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -14,6 +19,7 @@ from accounts.services import preferences_update
 from accounts.tests.factories import UserFactory
 from jobs.periodic import run_periodic
 from purchases.tests.factories import PurchaseFactory
+from spends import config
 from warranties.models import WarrantyReminder, WarrantyType
 from warranties.reminders import CLAIM_TIMEOUT, reminders_send, reminders_send_scheduled
 from warranties.tests.factories import WarrantyFactory
@@ -476,3 +482,37 @@ def test_send_reminders_fails_when_an_email_could_not_be_sent(user, settings, ca
 
     assert "Could not send to alice@example.com (alice):" in capsys.readouterr().err
     assert not WarrantyReminder.objects.exists()
+
+
+def test_a_digest_goes_through_a_real_smtp_server_named_by_email_url(user, settings, monkeypatch):
+    """EMAIL_URL as the README shows it, read by the settings' own parser, to an SMTP server
+    listening on this machine (aiosmtpd), which receives both bodies."""
+    received = []
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 Message accepted for delivery"
+
+    # aiosmtpd needs a port number up front (it connects to itself to start), so ask for one.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        monkeypatch.setenv("SPENDS_TEST_EMAIL_URL", f"smtp://127.0.0.1:{server.port}")
+        settings.MAILERS = {"default": config.mailer("SPENDS_TEST_EMAIL_URL")}
+        reminders_on(user)
+        warranty(user, TODAY + days(6), "Over the wire")
+
+        assert len(run().sent) == 1
+    finally:
+        server.stop()
+
+    [envelope] = received
+    assert envelope.rcpt_tos == ["alice@example.com"]
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert message["Subject"] == "Warranty reminder: Over the wire ends in 6 days"
+    assert message.get_body(("plain",)).get_content().count("Over the wire") == 1
+    assert "Over the wire" in message.get_body(("html",)).get_content()
