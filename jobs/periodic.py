@@ -1,5 +1,5 @@
-"""Work that runs on a clock instead of on request: automatic backups (and, in time, reminder
-emails). Each piece (settings.SPENDS_PERIODIC_WORK) decides for itself whether anything is due
+"""Work that runs on a clock instead of on request: automatic backups and warranty reminder
+emails. Each piece (settings.SPENDS_PERIODIC_WORK) decides for itself whether anything is due
 and is safe to run late, or twice, or from two machines at once; so the clock may be the worker
 (`manage.py worker` runs it every minute), a cron line (`manage.py run_periodic`), or both."""
 
