@@ -31,6 +31,15 @@ TODAY = datetime.date(2026, 11, 21)
 NOW = datetime.datetime(2026, 11, 21, 9, 0, tzinfo=datetime.UTC)
 
 
+# A real SMTP mailer, at a port where nothing listens.
+NOTHING_LISTENS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 5},
+    }
+}
+
+
 def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
@@ -50,6 +59,18 @@ def warranty(owner, end: datetime.date | None, name: str | None = None, **fields
     return WarrantyFactory(purchase=purchase, warranty_end=end, **fields)
 
 
+def claimed_by_another_run(warranty, *, at: datetime.datetime) -> None:
+    """The row a run writes just before it sends the warranty's reminder."""
+    WarrantyReminder.objects.create(
+        owner=warranty.owner,
+        warranty=warranty,
+        warranty_end=warranty.warranty_end,
+        sent_on=at.date(),
+        sent_to=warranty.owner.email,
+        created_at=at,
+    )
+
+
 def run(at: datetime.datetime = NOW, **options):
     return reminders_send(now=at, **options)
 
@@ -57,10 +78,6 @@ def run(at: datetime.datetime = NOW, **options):
 def reminded() -> list[str]:
     """The subjects of the emails sent, in order."""
     return [message.subject for message in mail.outbox]
-
-
-def body_of(message) -> str:
-    return message.body
 
 
 def html_of(message) -> str:
@@ -84,7 +101,7 @@ def test_the_window_runs_from_today_to_the_days_ahead_both_included(user):
     [message] = mail.outbox
     assert message.to == ["alice@example.com"]
     assert message.subject == "Warranty reminder: 2 warranties end soon"
-    body = body_of(message)
+    body = message.body
     assert "Ends today" in body and "Ends in thirty days" in body
     assert "Ended yesterday" not in body and "thirty-one" not in body
     assert [w.purchase.product_name for w in result.sent[0].warranties] == [
@@ -102,7 +119,7 @@ def test_the_days_ahead_are_the_users_own(user):
 
     [message] = mail.outbox
     assert message.subject == "Warranty reminder: In a week ends in 7 days"
-    assert "In eight days" not in body_of(message)
+    assert "In eight days" not in message.body
 
 
 def test_voided_lifetime_and_expired_warranties_are_never_reminded(user):
@@ -155,7 +172,7 @@ def test_a_missed_day_is_caught_up_the_next_day(user):
     run(NOW + days(1))
 
     assert reminded() == ["Warranty reminder: Laptop ends in 29 days"]
-    assert "Ends" in body_of(mail.outbox[0]) and "in 29 days" in body_of(mail.outbox[0])
+    assert "Ends" in mail.outbox[0].body and "in 29 days" in mail.outbox[0].body
 
 
 def test_a_warranty_that_ended_while_the_job_did_not_run_is_not_reminded(user):
@@ -271,10 +288,10 @@ def test_each_user_gets_only_their_own_warranties(user, other_user):
     by_address = {message.to[0]: message for message in mail.outbox}
     assert set(by_address) == {"alice@example.com", "mallory@example.com"}
     alice, mallory = by_address["alice@example.com"], by_address["mallory@example.com"]
-    assert "Alice's camera" in body_of(alice) and "Mallory's drone" not in body_of(alice)
+    assert "Alice's camera" in alice.body and "Mallory's drone" not in alice.body
     assert "Alice&#x27;s camera" in html_of(alice)
-    assert "Mallory" not in html_of(alice) and "Mallory" not in body_of(alice)
-    assert "Alice" not in html_of(mallory) and "Alice" not in body_of(mallory)
+    assert "Mallory" not in html_of(alice) and "Mallory" not in alice.body
+    assert "Alice" not in html_of(mallory) and "Alice" not in mallory.body
     records = WarrantyReminder.objects.values_list("owner__username", "warranty__owner__username")
     assert set(records) == {("alice", "alice"), ("mallory", "mallory")}
 
@@ -321,13 +338,7 @@ def test_the_periodic_work_includes_the_reminders(user, settings):
 def test_a_failed_email_is_recorded_as_not_sent_and_retried_at_the_next_run(user, settings):
     reminders_on(user)
     warranty(user, TODAY + days(3), "Retried")
-    # A real SMTP connection to a port where nothing listens.
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 5},
-        }
-    }
+    settings.MAILERS = NOTHING_LISTENS
 
     failed = run()
 
@@ -344,14 +355,7 @@ def test_a_digest_being_sent_by_another_run_is_not_sent_again(user):
     reminders_on(user)
     camera = warranty(user, TODAY + days(3), "Camera")
     # Another run wrote its rows a minute ago and is sending now.
-    WarrantyReminder.objects.create(
-        owner=user,
-        warranty=camera,
-        warranty_end=camera.warranty_end,
-        sent_on=TODAY,
-        sent_to="alice@example.com",
-        created_at=NOW - datetime.timedelta(minutes=1),
-    )
+    claimed_by_another_run(camera, at=NOW - datetime.timedelta(minutes=1))
 
     run()
 
@@ -361,14 +365,7 @@ def test_a_digest_being_sent_by_another_run_is_not_sent_again(user):
 def test_a_digest_whose_run_died_before_sending_is_taken_back_and_sent(user):
     reminders_on(user)
     camera = warranty(user, TODAY + days(3), "Camera")
-    WarrantyReminder.objects.create(
-        owner=user,
-        warranty=camera,
-        warranty_end=camera.warranty_end,
-        sent_on=TODAY,
-        sent_to="alice@example.com",
-        created_at=NOW - CLAIM_TIMEOUT - datetime.timedelta(seconds=1),
-    )
+    claimed_by_another_run(camera, at=NOW - CLAIM_TIMEOUT - datetime.timedelta(seconds=1))
 
     run()
 
@@ -403,7 +400,7 @@ def test_the_email_has_a_text_and_an_html_body_with_each_warranty(user, settings
     assert message.subject == "Warranty reminder: 2 warranties end soon"
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
-    text = body_of(message)
+    text = message.body
     assert "Espresso <machine> & grinder" in text  # plain text is not HTML-escaped
     assert "Ends 22.11.2026, tomorrow" in text
     assert "Ends 03.12.2026, in 12 days" in text
@@ -426,7 +423,7 @@ def test_a_single_warranty_is_named_in_the_subject(user):
     run()
 
     assert reminded() == ["Warranty reminder: Fridge & freezer ends today"]
-    assert "This warranty ends soon:" in body_of(mail.outbox[0])
+    assert "This warranty ends soon:" in mail.outbox[0].body
 
 
 # The command ------------------------------------------------------------------------------
@@ -470,12 +467,7 @@ def test_send_reminders_dry_run_sends_and_records_nothing(user, other_user, caps
 def test_send_reminders_fails_when_an_email_could_not_be_sent(user, settings, capsys):
     reminders_on(user)
     warranty(user, timezone.localdate() + days(5), "Monitor")
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 5},
-        }
-    }
+    settings.MAILERS = NOTHING_LISTENS
 
     with pytest.raises(CommandError, match="1 digest could not be sent"):
         call_command("send_reminders")
