@@ -4,6 +4,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.utils.html import format_html
 
 from accounts.models import DateFormat
 from spends.currencies import CURRENCIES
@@ -61,3 +62,35 @@ class ApiTokenForm(forms.Form):
         help_text="Say where it will be used, e.g. “backup script”.",
         widget=forms.TextInput(attrs={"maxlength": 100, "autocomplete": "off"}),
     )
+
+
+class RemindersForm(forms.Form):
+    """Warranty reminder emails: on or off, how many days ahead, and where to. The form only
+    reads the values; their rules (1 to 365 days, a valid address) are
+    accounts.services.preferences_update's, whose errors the view puts beside the fields."""
+
+    reminders_enabled = forms.BooleanField(label="Email me before a warranty ends", required=False)
+    reminder_days_ahead = forms.IntegerField(
+        label="Days ahead",
+        help_text="From 1 to 365 days before the end date.",
+        error_messages={"invalid": "Give a whole number of days, from 1 to 365."},
+        widget=forms.NumberInput(attrs={"min": 1, "max": 365, "step": 1, "inputmode": "numeric"}),
+    )
+    reminder_email = forms.CharField(
+        label="Send to",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
+    )
+
+    def __init__(self, *args, account_email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reminder_email"]
+        if account_email:
+            # form_field.html shows help text as HTML: the address is escaped here.
+            field.help_text = format_html(
+                "Leave empty to use your account’s address, {}.", account_email
+            )
+            field.widget.attrs["placeholder"] = account_email
+        else:
+            field.help_text = "Your account has no email address: give one to receive reminders."
+            field.widget.attrs["placeholder"] = "name@example.com"

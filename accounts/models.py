@@ -31,6 +31,9 @@ def validate_time_zone(value: str) -> None:
         ) from None
 
 
+REMINDER_DAYS_RULE = "Choose from 1 to 365 days ahead."
+
+
 class Preferences(TimestampedModel):
     """A user's preferences. A user without a row has the defaults (see selectors)."""
 
@@ -46,7 +49,11 @@ class Preferences(TimestampedModel):
     )
     reminders_enabled = models.BooleanField(default=False)
     reminder_days_ahead = models.PositiveSmallIntegerField(
-        default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+        default=30,
+        validators=[
+            MinValueValidator(1, message=REMINDER_DAYS_RULE),
+            MaxValueValidator(365, message=REMINDER_DAYS_RULE),
+        ],
     )
     # Where reminders go; empty: the account's own address (reminder_address()).
     reminder_email = models.EmailField(blank=True)

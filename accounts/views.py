@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import ApiTokenForm, FirstUserForm, PreferencesForm
+from accounts.forms import ApiTokenForm, FirstUserForm, PreferencesForm, RemindersForm
 from accounts.selectors import api_token_list, instance_has_users, preferences_for, today_for
 from accounts.services import (
     api_token_create,
@@ -29,6 +29,7 @@ from purchases.forms import ImportForm
 from spends.errors import NotFound
 from spends.forms import add_service_errors
 from spends.htmx import HtmxHttpRequest, close_dialog, render_page
+from warranties.views import CalendarFeedSection
 
 
 @login_not_required
@@ -71,6 +72,7 @@ SETTINGS_SECTIONS = (
     SettingsSection(
         "preferences", "Preferences", "bi-sliders", "accounts/settings_preferences.html"
     ),
+    SettingsSection("reminders", "Reminders", "bi-bell", "accounts/settings_reminders.html"),
     SettingsSection("appearance", "Appearance", "bi-palette", "accounts/settings_appearance.html"),
     SettingsSection("catalog", "Retailers and brands", "bi-shop", "catalog/settings_catalog.html"),
     SettingsSection("data", "Data", "bi-database", "purchases/settings_data.html"),
@@ -92,6 +94,16 @@ def preferences_form(user, data=None) -> PreferencesForm:
     return PreferencesForm(data, initial=initial, today=today_for(user))
 
 
+def reminders_form(user, data=None) -> RemindersForm:
+    preferences = preferences_for(user)
+    initial = {
+        "reminders_enabled": preferences.reminders_enabled,
+        "reminder_days_ahead": preferences.reminder_days_ahead,
+        "reminder_email": preferences.reminder_email,
+    }
+    return RemindersForm(data, initial=initial, account_email=user.email)
+
+
 def settings_context(request, **overrides) -> dict:
     """Everything the settings page shows. Lists are lazy querysets, so a view that answers
     with one region runs only that region's queries."""
@@ -99,6 +111,10 @@ def settings_context(request, **overrides) -> dict:
     context = {
         "sections": [s for s in SETTINGS_SECTIONS if not s.staff_only or user.is_staff],
         "preferences_form": None,
+        "reminders_form": None,
+        # What is saved, which the Reminders section tells beneath its form.
+        "reminder_preferences": preferences_for(user),
+        "calendar_feed": CalendarFeedSection(request),
         "dashboard_cards": DASHBOARD_CARDS,
         "catalogs": [catalog_context(user, kind) for kind in CATALOG_KINDS],
         "token_form": ApiTokenForm(prefix="token"),
@@ -110,6 +126,8 @@ def settings_context(request, **overrides) -> dict:
     }
     if context["preferences_form"] is None:
         context["preferences_form"] = preferences_form(user)
+    if context["reminders_form"] is None:
+        context["reminders_form"] = reminders_form(user)
     if context["import_form"] is None:
         context["import_form"] = ImportForm(owner=user)
     if "import_job" not in overrides:
@@ -136,6 +154,7 @@ def _settings_url(section: str) -> str:
 
 
 PREFERENCES_REGION = "accounts/settings_preferences.html#preferences-form"
+REMINDERS_REGION = "accounts/settings_reminders.html#reminders-form"
 TOKENS_REGION = "accounts/settings_tokens.html#api-tokens"
 
 
@@ -144,23 +163,41 @@ def settings(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(request, SETTINGS_TEMPLATE, settings_context(request))
 
 
-@require_http_methods(["GET", "POST"])
-def preferences_update(request: HtmxHttpRequest) -> HttpResponse:
-    """GET: the preferences form (the settings page without htmx). POST: save it."""
+def _preferences_section_update(
+    request: HtmxHttpRequest, *, make_form, form_name: str, section: str, region: str, saved: str
+) -> HttpResponse:
+    """GET: the section's form (the settings page without htmx). POST: save the preferences it
+    holds, through the preferences service, whose errors go beside the fields (422)."""
     if request.method == "GET":
-        return render_settings(request, region=PREFERENCES_REGION)
-    form = preferences_form(request.user, request.POST)
+        return render_settings(request, region=region)
+    form = make_form(request.user, request.POST)
     if form.is_valid():
         try:
             preferences_save(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Preferences saved.")
+            messages.success(request, saved)
             if not request.htmx:
-                return redirect(_settings_url("preferences"))
-            return render_settings(request, region=PREFERENCES_REGION)
-    return render_settings(request, region=PREFERENCES_REGION, status=422, preferences_form=form)
+                return redirect(_settings_url(section))
+            return render_settings(request, region=region)
+    return render_settings(request, region=region, status=422, **{form_name: form})
+
+
+@require_http_methods(["GET", "POST"])
+def preferences_update(request: HtmxHttpRequest) -> HttpResponse:
+    return _preferences_section_update(
+        request, make_form=preferences_form, form_name="preferences_form",
+        section="preferences", region=PREFERENCES_REGION, saved="Preferences saved.",
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def reminders_update(request: HtmxHttpRequest) -> HttpResponse:
+    return _preferences_section_update(
+        request, make_form=reminders_form, form_name="reminders_form",
+        section="reminders", region=REMINDERS_REGION, saved="Reminder settings saved.",
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

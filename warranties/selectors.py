@@ -1,10 +1,11 @@
 import datetime
+import re
 
 from django.db.models import DurationField, ExpressionWrapper, F, QuerySet, Value
 
 from accounts.selectors import today_for
 from spends.errors import NotFound
-from warranties.models import Warranty
+from warranties.models import CalendarFeed, Warranty
 from warranties.status import (
     EXPIRING_SOON_DAYS,
     expiring_condition,
@@ -68,4 +69,53 @@ def warranty_recent(owner, *, limit: int = 10) -> QuerySet[Warranty]:
         Warranty.objects.filter(owner=owner)
         .select_related("purchase")
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def calendar_feed_for(owner) -> CalendarFeed | None:
+    """The owner's calendar feed, or None before the settings page first made one."""
+    return CalendarFeed.objects.filter(owner=owner).first()
+
+
+# What a secret can look like (warranties.services.calendar_feed_secret makes them): anything
+# else is unknown without asking the database, which may refuse some characters (PostgreSQL a
+# NUL) rather than find nothing.
+CALENDAR_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def calendar_feed_owner(secret: str):
+    """The user whose calendar feed has this secret, or None: an unknown secret, one that was
+    regenerated since, or an account that was deactivated."""
+    if not CALENDAR_SECRET_PATTERN.fullmatch(secret):
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("owner")
+        .filter(secret=secret, owner__is_active=True)
+        .first()
+    )
+    return feed.owner if feed else None
+
+
+# What a calendar event says about a warranty (warranties.calendar.warranty_event).
+CALENDAR_FIELDS = (
+    "id", "warranty_end", "warranty_type", "provider", "updated_at", "purchase_id",
+    "purchase__product_name", "purchase__updated_at", "purchase__brand__name",
+    "purchase__retailer__name",
+)  # fmt: skip
+
+
+def calendar_feed_warranties(owner) -> QuerySet:
+    """The warranties the owner's calendar feed shows, one event each, by end date: plain rows
+    (`CALENDAR_FIELDS`, by name) of what an event says, in one query whatever their number.
+    Rows rather than model objects, since a feed may hold tens of thousands.
+
+    Expired warranties stay, so that the calendar keeps its history rather than losing past
+    events; voided ones go (they no longer end, they are over), and so do lifetime ones, which
+    have no end date to put in a calendar."""
+    return (
+        Warranty.objects.filter(
+            owner=owner, purchase__owner=owner, voided=False, warranty_end__isnull=False
+        )
+        .order_by("warranty_end", "id")
+        .values_list(*CALENDAR_FIELDS, named=True)
     )

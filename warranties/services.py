@@ -1,11 +1,13 @@
 import datetime
+import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from purchases.models import Purchase
 from spends.dates import add_months
-from warranties.models import Warranty, WarrantyType
+from warranties.models import CalendarFeed, Warranty, WarrantyType
+from warranties.selectors import calendar_feed_for
 
 WARRANTY_FIELDS = ("warranty_start", "warranty_end", "warranty_type", "provider", "notes", "voided")
 MAX_DURATION_MONTHS = 1200
@@ -98,3 +100,42 @@ def warranty_update(*, owner, warranty_id, data: dict) -> Warranty:
         data["voided"] = voided
     warranty_set(purchase=warranty.purchase, data=data)
     return warranty_get(owner, warranty_id)
+
+
+def calendar_feed_secret() -> str:
+    """A new calendar secret: 256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def calendar_feed_get_or_create(*, owner) -> CalendarFeed:
+    """The owner's calendar feed, made with a new secret the first time.
+
+    Two first requests at once (two tabs opening the settings page) both find none; the
+    database's unique constraint lets only one insert, and the other then answers the winner's
+    feed rather than failing."""
+    feed = calendar_feed_for(owner)
+    if feed is not None:
+        return feed
+    feed = CalendarFeed(owner=owner, secret=calendar_feed_secret())
+    # Uniqueness is left to the database, which alone can decide it for concurrent requests.
+    feed.full_clean(exclude=["owner"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            feed.save(force_insert=True)
+    except IntegrityError:
+        winner = calendar_feed_for(owner)
+        if winner is None:
+            raise
+        return winner
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, owner) -> CalendarFeed:
+    """A new secret for the owner's calendar feed: the old address answers 404 from now on."""
+    feed = calendar_feed_get_or_create(owner=owner)
+    feed.secret = calendar_feed_secret()
+    feed.full_clean(exclude=["owner"], validate_unique=False, validate_constraints=False)
+    feed.save(update_fields=["secret"])
+    return feed
