@@ -29,38 +29,19 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import preferences_for, time_zone_for, today_for, users_with_reminders_on
 from warranties.models import Warranty, WarrantyReminder
-from warranties.status import expiring_condition
+from warranties.selectors import digest_sent_on, reminders_due
 
 logger = logging.getLogger(__name__)
 
 # How long a digest's rows may wait for their email before a later run takes them back: far
 # longer than sending one email can take (the mailer gives up after 30 s).
 CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
-
-
-def reminders_due(owner, *, today: datetime.date, days_ahead: int) -> QuerySet[Warranty]:
-    """The owner's warranties whose reminder is due on `today`: in the window and not yet
-    reminded of their present end date (nor being reminded by a run under way)."""
-    reminded = WarrantyReminder.objects.filter(
-        warranty=OuterRef("pk"), warranty_end=OuterRef("warranty_end")
-    )
-    return (
-        Warranty.objects.filter(expiring_condition(today, days_ahead), owner=owner)
-        .filter(~Exists(reminded))
-        .select_related("purchase__brand", "purchase__retailer")
-        .order_by("warranty_end", "purchase__product_name", "id")
-    )
-
-
-def digest_sent_on(owner, day: datetime.date) -> bool:
-    return WarrantyReminder.objects.filter(owner=owner, sent_on=day).exists()
 
 
 @dataclass

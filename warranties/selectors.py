@@ -1,11 +1,11 @@
 import datetime
 import re
 
-from django.db.models import DurationField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, QuerySet, Value
 
 from accounts.selectors import today_for
 from spends.errors import NotFound
-from warranties.models import CalendarFeed, Warranty
+from warranties.models import CalendarFeed, Warranty, WarrantyReminder
 from warranties.status import (
     EXPIRING_SOON_DAYS,
     expiring_condition,
@@ -119,3 +119,21 @@ def calendar_feed_warranties(owner) -> QuerySet:
         .order_by("warranty_end", "id")
         .values_list(*CALENDAR_FIELDS, named=True)
     )
+
+
+def reminders_due(owner, *, today: datetime.date, days_ahead: int) -> QuerySet[Warranty]:
+    """The owner's warranties whose reminder (warranties.reminders) is due on `today`: in the window and not yet
+    reminded of their present end date (nor being reminded by a run under way)."""
+    reminded = WarrantyReminder.objects.filter(
+        warranty=OuterRef("pk"), warranty_end=OuterRef("warranty_end")
+    )
+    return (
+        Warranty.objects.filter(expiring_condition(today, days_ahead), owner=owner)
+        .filter(~Exists(reminded))
+        .select_related("purchase__brand", "purchase__retailer")
+        .order_by("warranty_end", "purchase__product_name", "id")
+    )
+
+
+def digest_sent_on(owner, day: datetime.date) -> bool:
+    return WarrantyReminder.objects.filter(owner=owner, sent_on=day).exists()

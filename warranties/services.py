@@ -107,9 +107,10 @@ def calendar_feed_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-@transaction.atomic
 def calendar_feed_get_or_create(*, owner) -> CalendarFeed:
-    """The owner's calendar feed, made with a new secret the first time.
+    """The owner's calendar feed, made with a new secret the first time. Finding it is a plain
+    read, outside any transaction (on SQLite a transaction takes the write lock), so that the
+    settings page may ask on every view.
 
     Two first requests at once (two tabs opening the settings page) both find none; the
     database's unique constraint lets only one insert, and the other then answers the winner's

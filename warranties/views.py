@@ -16,7 +16,6 @@ from warranties.calendar import warranty_calendar
 from warranties.forms import WarrantyFilterForm, WarrantyVoidForm
 from warranties.models import CalendarFeed
 from warranties.selectors import (
-    calendar_feed_for,
     calendar_feed_owner,
     calendar_feed_warranties,
     warranty_get,
@@ -95,8 +94,7 @@ CALENDAR_REGENERATE_PAGE = "warranties/settings_calendar_regenerate.html"
 class CalendarFeedSection:
     """The settings page's calendar feed block. The feed is read, or made the first time the
     page is shown, only when a template asks for it: an answer with another region of the page
-    runs none of this, and a page view that finds the feed writes nothing (on SQLite a write
-    would take the database's write lock)."""
+    runs none of this."""
 
     def __init__(self, request: HtmxHttpRequest, *, feed: CalendarFeed | None = None):
         self.request = request
@@ -105,8 +103,7 @@ class CalendarFeedSection:
 
     @cached_property
     def feed(self) -> CalendarFeed:
-        owner = self.request.user
-        return calendar_feed_for(owner) or calendar_feed_get_or_create(owner=owner)
+        return calendar_feed_get_or_create(owner=self.request.user)
 
     @cached_property
     def url(self) -> str:
