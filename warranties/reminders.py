@@ -127,7 +127,7 @@ def _send(digest: Digest, now: datetime.datetime, run: ReminderRun) -> None:
         run.failed.append((digest, str(error) or type(error).__name__))
         return
     WarrantyReminder.objects.filter(pk__in=claimed).update(sent_at=timezone.now())
-    logger.info("Sent %d warranty reminders to %s", len(digest.warranties), digest.address)
+    logger.info("Sent the warranty digest (%d listed) to %s", len(claimed), digest.address)
     run.sent.append(digest)
 
 
