@@ -122,8 +122,9 @@ def calendar_feed_warranties(owner) -> QuerySet:
 
 
 def reminders_due(owner, *, today: datetime.date, days_ahead: int) -> QuerySet[Warranty]:
-    """The owner's warranties whose reminder (warranties.reminders) is due on `today`: in the window and not yet
-    reminded of their present end date (nor being reminded by a run under way)."""
+    """The owner's warranties whose reminder (warranties.reminders) is due on `today`: in the
+    window and not yet reminded of their present end date (nor being reminded by a run under
+    way)."""
     reminded = WarrantyReminder.objects.filter(
         warranty=OuterRef("pk"), warranty_end=OuterRef("warranty_end")
     )
