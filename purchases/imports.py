@@ -633,6 +633,8 @@ class _Import:
                 self.given_ids[Purchase].add(given_id)
             elif given_id in self.foreign_ids[Purchase]:
                 purchase["id"] = self.replaced_ids.setdefault(given_id, uuid.uuid4())
+                if warranty is not None:  # it was made for the id the file gave
+                    warranty["purchase_id"] = purchase["id"]
             target = purchase["id"] if purchase["id"] in self.keys else None
         else:
             target = None

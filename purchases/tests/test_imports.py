@@ -282,6 +282,31 @@ def test_an_id_of_another_users_purchase_never_touches_it(user, other_user):
     assert (theirs.owner, theirs.product_name) == (other_user, "Secret")
 
 
+@pytest.mark.parametrize("theirs_has_warranty", [True, False])
+def test_another_users_export_imports_with_new_ids_and_each_warranty_on_its_own_purchase(
+    user, other_user, theirs_has_warranty
+):
+    """Importing another account's export (its purchase ids taken): every warranty goes with the
+    new purchase made for its row, never with the other user's purchase of the id given."""
+    theirs = PurchaseFactory(owner=other_user, product_name="Secret")
+    if theirs_has_warranty:
+        WarrantyFactory(purchase=theirs, owner=other_user, warranty_end=datetime.date(2027, 1, 1))
+    text = (
+        "id,product_name,price,purchase_date,warranty_end,warranty_type\n"
+        f"{theirs.id},Mine,1,2026-01-01,2028-01-01,EXTENDED\n"
+    )
+
+    report = run(user, text)
+
+    assert (report.created, report.failed) == (1, 0)
+    mine = Purchase.objects.get(owner=user)
+    assert mine.id != theirs.id
+    assert (mine.warranty.owner, mine.warranty.warranty_type) == (user, "EXTENDED")
+    assert list(Warranty.objects.filter(purchase=theirs).values_list("owner", flat=True)) == (
+        [other_user.pk] if theirs_has_warranty else []
+    )
+
+
 # Warranties ----------------------------------------------------------------------------------
 
 
