@@ -77,11 +77,8 @@ def _all(cursor, sql: str, params=()) -> list[tuple]:
 
 def _page(cursor, where: str, params: list, order: str, offset: int = 0) -> list[list[tuple]]:
     """One page of the list and its total."""
-    rows = _all(
-        cursor,
-        f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE {where} ORDER BY {order} LIMIT 20 OFFSET {offset}",
-        params,
-    )
+    sql = f"SELECT {LIST_COLUMNS} {LIST_JOINS} WHERE {where} ORDER BY {order}"
+    rows = _all(cursor, f"{sql} LIMIT 20 OFFSET {offset}", params)
     joins = LIST_JOINS if "r." in where or "b." in where or "w." in where else f"FROM {PURCHASE} p"
     total = _all(cursor, f"SELECT count(*) {joins} WHERE {where}", params)
     return [rows, total]

@@ -86,15 +86,19 @@ class Client(threading.Thread):
             return "GET", "/api/warranties/expiring?days=30", None
         if kind == "create":
             price = f"{rng.randint(5, 2000)}.{rng.randint(0, 99):02d}"
-            return "POST", "/api/purchases", {
-                "product_name": f"Load test item {rng.randint(1, 10**6)}",
-                "price": price,
-                "currency_code": rng.choice(("USD", "EUR", "GBP")),
-                "purchase_date": "2026-01-15",
-                "retailer_name": rng.choice(("Amazon", "Best Buy", "IKEA")),
-                "notes": "Created by the load run.",
-                "warranty": {"duration_months": 24, "warranty_type": "MANUFACTURER"},
-            }
+            return (
+                "POST",
+                "/api/purchases",
+                {
+                    "product_name": f"Load test item {rng.randint(1, 10**6)}",
+                    "price": price,
+                    "currency_code": rng.choice(("USD", "EUR", "GBP")),
+                    "purchase_date": "2026-01-15",
+                    "retailer_name": rng.choice(("Amazon", "Best Buy", "IKEA")),
+                    "notes": "Created by the load run.",
+                    "warranty": {"duration_months": 24, "warranty_type": "MANUFACTURER"},
+                },
+            )
         if not self.created:
             return None
         if kind == "update":

@@ -206,7 +206,8 @@ def bench_engine(engine: str, arguments, postgres_base: str) -> list[dict]:
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
         if engine == "postgres":
-            postgres_execute(postgres_base, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+            drop = f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"
+            postgres_execute(postgres_base, drop)
     return rows
 
 
