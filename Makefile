@@ -7,12 +7,13 @@ PY := .venv/bin/python
 # The PostgreSQL that the second test run uses; its test database is created and dropped.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help env run dev test lint test-sqlite test-postgres test-e2e migrate clean
+.PHONY: help env run dev test lint test-sqlite test-postgres test-e2e bench migrate clean
 
 help:
 	@echo "make run    serve on http://$(HOST):$(PORT): gunicorn and the background worker (SQLite in ./data)"
 	@echo "make dev    Django's development server with auto-reload, and the background worker"
 	@echo "make test   lint, migration check, tests on SQLite and on PostgreSQL, browser tests"
+	@echo "make bench  the benchmark: SIZE purchases (100000) on ENGINE (sqlite, postgres, both)"
 
 env:
 	@scripts/bootstrap
@@ -59,6 +60,14 @@ test-e2e: env
 		SPENDS_DATA_DIR=$$(mktemp -d) DATABASE_URL= CHROMIUM_PATH="$$chromium" $(PY) -m pytest e2e $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres test-e2e
+
+# The benchmark (bench/run.py): fresh databases filled with SIZE purchases, every read against its
+# hand-written SQL floor, import, exports, backup, restore and a load run; prints one table.
+# BENCH_ARGS passes more options (--repeat, --heavy-repeat, --load-seconds, --markdown FILE).
+SIZE ?= 100000
+ENGINE ?= both
+bench: env
+	$(PY) -m bench.run --size $(SIZE) --engine $(ENGINE) --postgres-url "$(TEST_POSTGRES_URL)" $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv staticfiles
