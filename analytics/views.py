@@ -168,14 +168,14 @@ def dashboard_figures(
     spending = selectors.spending_by_month(owner, months=months, currency=currency)
     period_total = sum((row.total_amount for row in spending), Decimal("0.00"))
     period_count = sum(row.item_count for row in spending)
-    summary = selectors.summary(owner, currency=currency)
+    ordered = selectors.ordered_count(owner, currency=currency)
     warranties = selectors.warranty_summary(owner)
     timeline = selectors.warranty_timeline(owner, months=months)
     retailers = share_groups(
         selectors.purchase_shares(owner, "retailer", currency, months), "No retailer"
     )
     brands = share_groups(selectors.purchase_shares(owner, "brand", currency, months), "No brand")
-    values = card_values(period_total, period_count, summary.ordered_count, warranties)
+    values = card_values(period_total, period_count, ordered, warranties)
 
     return {
         "currency": currency,

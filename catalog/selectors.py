@@ -1,5 +1,5 @@
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 
 from catalog.models import Brand, CatalogEntry, Retailer
 from spends.errors import NotFound
@@ -12,7 +12,33 @@ def catalog_list(owner, model: CatalogModel, *, search: str = "") -> QuerySet[Ca
     queryset = model.objects.filter(owner=owner)
     if search.strip():
         queryset = queryset.filter(name__icontains=search.strip())
-    return queryset.annotate(purchase_count=Count("purchases")).order_by(Lower("name"), "id")
+    return queryset.annotate(purchase_count=purchase_count_expression(model)).order_by(
+        Lower("name"), "id"
+    )
+
+
+def purchase_count_expression(model: CatalogModel) -> Coalesce:
+    """How many purchases name the retailer or brand: COUNT(*) in a correlated subquery, which
+    the index on the purchase's foreign key answers alone. A join with COUNT(purchase.id) read
+    every purchase row for its id (0.2 s for 100,000 purchases on SQLite)."""
+    from purchases.models import Purchase  # purchases' models import this app's
+
+    relation = model._meta.model_name
+    counts = (
+        Purchase.objects.filter(**{relation: OuterRef("pk")})
+        .order_by()
+        .values(relation)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def catalog_names(owner, model: CatalogModel) -> list[tuple[str, str]]:
+    """(id, name) of each of the owner's retailers or brands, sorted by name: what a choice
+    list needs, without the purchase counts."""
+    entries = model.objects.filter(owner=owner).order_by(Lower("name"), "id")
+    return [(str(entry_id), name) for entry_id, name in entries.values_list("id", "name")]
 
 
 def catalog_get(owner, model: CatalogModel, entry_id) -> CatalogEntry:

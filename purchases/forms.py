@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.selectors import preferences_for
 from catalog.models import Brand, Retailer
-from catalog.selectors import catalog_list
+from catalog.selectors import catalog_names
 from purchases.filekinds import ACCEPT, ALLOWED_KINDS_TEXT
 from purchases.imports import DUPLICATE_POLICIES, ImportOptions, date_format_hint
 from purchases.models import PRICE_MESSAGES, AttachmentKind, Purchase, PurchaseStatus
@@ -39,10 +39,6 @@ WARRANTY_FILTER_CHOICES = [
 def date_input() -> forms.DateInput:
     # The browser's picker sends and shows ISO dates; the hint beneath says the user's format.
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-def catalog_choices(owner, model) -> list[tuple[str, str]]:
-    return [(str(entry.id), entry.name) for entry in catalog_list(owner, model)]
 
 
 class PurchaseFilterForm(forms.Form):
@@ -79,9 +75,9 @@ class PurchaseFilterForm(forms.Form):
     def __init__(self, data, *, owner, retailers=None, brands=None, **kwargs):
         super().__init__(data, **kwargs)
         self.retailer_choices = (
-            retailers if retailers is not None else catalog_choices(owner, Retailer)
+            retailers if retailers is not None else catalog_names(owner, Retailer)
         )
-        self.brand_choices = brands if brands is not None else catalog_choices(owner, Brand)
+        self.brand_choices = brands if brands is not None else catalog_names(owner, Brand)
         self.fields["retailer"].choices = [("", "Any retailer"), *self.retailer_choices]
         self.fields["brand"].choices = [("", "Any brand"), *self.brand_choices]
         self.currencies = purchase_currencies(owner)

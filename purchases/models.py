@@ -86,9 +86,25 @@ class Purchase(OwnedModel):
             models.Index(fields=["owner", "status"], name="purchase_owner_status"),
             models.Index(fields=["owner", "retailer"], name="purchase_owner_retailer"),
             models.Index(fields=["owner", "brand"], name="purchase_owner_brand"),
-            # Analytics: amounts are always in one currency, bucketed by purchase date.
+            # Analytics: amounts are always in one currency, often of a period. The index holds
+            # every column the sums, counts and groups read, so they scan the index alone
+            # (index-only) and never the wide rows with their notes.
             models.Index(
-                fields=["owner", "currency_code", "purchase_date"], name="purchase_owner_cur_date"
+                fields=[
+                    "owner", "currency_code", "purchase_date", "status", "price", "retailer",
+                    "brand",
+                ],
+                name="purchase_cur_date_figures",
+            ),  # fmt: skip
+            # Top products: grouped by the name as analytics compares it, in index order.
+            models.Index(
+                "owner",
+                "currency_code",
+                Lower(Trim("product_name")),
+                "product_name",
+                "purchase_date",
+                "price",
+                name="purchase_cur_product_key",
             ),
         ]
 

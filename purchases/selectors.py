@@ -130,7 +130,7 @@ def purchase_currencies(owner) -> list[str]:
     rows = (
         Purchase.objects.filter(owner=owner)
         .values("currency_code")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by("-n", "currency_code")
     )
     return [row["currency_code"] for row in rows]

@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.selectors import preferences_for, today_for
 from accounts.views import render_settings
 from catalog.models import Brand, Retailer
+from catalog.selectors import catalog_names
 from jobs.models import Job
 from purchases import filestore, services
 from purchases.downloads import attachment_response, attachment_text_start
@@ -32,7 +33,6 @@ from purchases.forms import (
     PurchaseBulkForm,
     PurchaseFilterForm,
     PurchaseForm,
-    catalog_choices,
 )
 from purchases.imports import (
     ImportFileError,
@@ -151,8 +151,8 @@ def _sorting(current: str) -> dict:
 @require_http_methods(["GET"])
 def inventory(request: HtmxHttpRequest) -> HttpResponse:
     owner = request.user
-    retailers = catalog_choices(owner, Retailer)
-    brands = catalog_choices(owner, Brand)
+    retailers = catalog_names(owner, Retailer)
+    brands = catalog_names(owner, Brand)
     filter_form = PurchaseFilterForm(request.GET, owner=owner, retailers=retailers, brands=brands)
     filters = filter_form.filters()
     page = paginate(request.GET, purchase_list(owner, filters))
@@ -177,8 +177,8 @@ def _form_context(request: HtmxHttpRequest, form: PurchaseForm, **extra) -> dict
     owner = request.user
     return {
         "form": form,
-        "retailer_names": [name for _, name in catalog_choices(owner, Retailer)],
-        "brand_names": [name for _, name in catalog_choices(owner, Brand)],
+        "retailer_names": [name for _, name in catalog_names(owner, Retailer)],
+        "brand_names": [name for _, name in catalog_names(owner, Brand)],
         "in_dialog": bool(request.htmx),
         **extra,
     }

@@ -57,7 +57,12 @@ class Warranty(OwnedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["owner", "warranty_end"], name="warranty_owner_end"),
+            # Lists by end date, and the counts by state (summary, timeline), which read no
+            # other column and so scan the index alone.
+            models.Index(
+                fields=["owner", "warranty_end", "voided", "warranty_start"],
+                name="warranty_owner_end_state",
+            ),
             models.Index(fields=["owner", "-created_at"], name="warranty_owner_created"),
         ]
 
