@@ -92,9 +92,22 @@ def purchases_default(cursor, c: Context):
 
 
 def _search_where(c: Context) -> tuple[str, list]:
-    columns = ("p.product_name", "p.notes", "p.serial_number", "p.model_number", "r.name", "b.name")
-    where = " OR ".join(c.like(column) for column in columns)
-    return f"p.owner_id = %s AND ({where})", [c.owner_id, *[f"%{c.search}%"] * len(columns)]
+    """The term in the purchase's text, through the engine's search index (migration 0007 of
+    purchases), or in its retailer's or brand's name."""
+    if c.vendor == "sqlite":
+        text = "p.rowid IN (SELECT rowid FROM purchases_search WHERE purchases_search MATCH %s)"
+        text_param = f'"{c.search}"'
+    else:
+        text = ("lower(p.product_name || chr(10) || p.notes || chr(10) || p.serial_number"
+                " || chr(10) || p.model_number) LIKE %s")  # fmt: skip
+        text_param = f"%{c.search.lower()}%"
+    names = [
+        f"p.{column} IN (SELECT id FROM {table} WHERE owner_id = %s AND {c.like('name')})"
+        for column, table in (("retailer_id", RETAILER), ("brand_id", BRAND))
+    ]
+    where = f"p.owner_id = %s AND ({text} OR {' OR '.join(names)})"
+    pattern = f"%{c.search}%"
+    return where, [c.owner_id, text_param, c.owner_id, pattern, c.owner_id, pattern]
 
 
 def purchases_search(cursor, c: Context):

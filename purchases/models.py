@@ -91,7 +91,12 @@ class Purchase(OwnedModel):
             # (index-only) and never the wide rows with their notes.
             models.Index(
                 fields=[
-                    "owner", "currency_code", "purchase_date", "status", "price", "retailer",
+                    "owner",
+                    "currency_code",
+                    "purchase_date",
+                    "status",
+                    "price",
+                    "retailer",
                     "brand",
                 ],
                 name="purchase_cur_date_figures",

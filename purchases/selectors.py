@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Lower
 
 from accounts.selectors import today_for
 from purchases.models import Attachment, Purchase
+from purchases.search import search_condition
 from spends.errors import NotFound
 from warranties.status import expiring_condition, status_condition
 
@@ -31,18 +32,6 @@ class PurchaseFilters:
     currency_code: str | None = None
     warranty_status: str | None = None
     sort: str = DEFAULT_PURCHASE_SORT
-
-
-def search_condition(search: str) -> Q:
-    term = search.strip()
-    return (
-        Q(product_name__icontains=term)
-        | Q(notes__icontains=term)
-        | Q(serial_number__icontains=term)
-        | Q(model_number__icontains=term)
-        | Q(retailer__name__icontains=term)
-        | Q(brand__name__icontains=term)
-    )
 
 
 def purchase_ordering(sort: str) -> list:
@@ -72,7 +61,7 @@ def purchase_list(owner, filters: PurchaseFilters | None = None) -> QuerySet[Pur
     if filters.brand_id:
         conditions &= Q(brand_id=filters.brand_id)
     if filters.search and filters.search.strip():
-        conditions &= search_condition(filters.search)
+        conditions &= search_condition(owner, filters.search)
     if filters.date_from:
         conditions &= Q(purchase_date__gte=filters.date_from)
     if filters.date_to:

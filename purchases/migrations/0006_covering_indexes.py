@@ -6,24 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_timestamps_kept_on_import'),
-        ('purchases', '0005_price_messages'),
+        ("catalog", "0002_timestamps_kept_on_import"),
+        ("purchases", "0005_price_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='purchase',
-            name='purchase_owner_cur_date',
+            model_name="purchase",
+            name="purchase_owner_cur_date",
         ),
         migrations.AddIndex(
-            model_name='purchase',
-            index=models.Index(fields=['owner', 'currency_code', 'purchase_date', 'status', 'price', 'retailer', 'brand'], name='purchase_cur_date_figures'),
+            model_name="purchase",
+            index=models.Index(
+                fields=[
+                    "owner",
+                    "currency_code",
+                    "purchase_date",
+                    "status",
+                    "price",
+                    "retailer",
+                    "brand",
+                ],
+                name="purchase_cur_date_figures",
+            ),
         ),
         migrations.AddIndex(
-            model_name='purchase',
-            index=models.Index(models.F('owner'), models.F('currency_code'), django.db.models.functions.text.Lower(django.db.models.functions.text.Trim('product_name')), models.F('product_name'), models.F('purchase_date'), models.F('price'), name='purchase_cur_product_key'),
+            model_name="purchase",
+            index=models.Index(
+                models.F("owner"),
+                models.F("currency_code"),
+                django.db.models.functions.text.Lower(
+                    django.db.models.functions.text.Trim("product_name")
+                ),
+                models.F("product_name"),
+                models.F("purchase_date"),
+                models.F("price"),
+                name="purchase_cur_product_key",
+            ),
         ),
     ]

@@ -5,20 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('purchases', '0006_covering_indexes'),
-        ('warranties', '0004_reminders_and_calendar_feed'),
+        ("purchases", "0006_covering_indexes"),
+        ("warranties", "0004_reminders_and_calendar_feed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='warranty',
-            name='warranty_owner_end',
+            model_name="warranty",
+            name="warranty_owner_end",
         ),
         migrations.AddIndex(
-            model_name='warranty',
-            index=models.Index(fields=['owner', 'warranty_end', 'voided', 'warranty_start'], name='warranty_owner_end_state'),
+            model_name="warranty",
+            index=models.Index(
+                fields=["owner", "warranty_end", "voided", "warranty_start"],
+                name="warranty_owner_end_state",
+            ),
         ),
     ]
