@@ -96,6 +96,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def long_result(name: str, times: list[float], idle: float, rows: int | None) -> list[Result]:
+    """A long operation's result, with this process's peak memory so far."""
+    return [Result(name=name, times_ms=times, peak_mb=peak_rss_mb(), idle_mb=idle, rows=rows)]
+
+
 def main_user():
     from django.contrib.auth import get_user_model
 
@@ -202,15 +207,7 @@ def measure_export(file_format: str, repeat: int) -> list[Result]:
         return size
 
     times = timed(export, repeat)
-    return [
-        Result(
-            name=f"GET /api/export/{file_format} (every purchase)",
-            times_ms=times,
-            peak_mb=peak_rss_mb(),
-            idle_mb=idle,
-            rows=rows,
-        )
-    ]
+    return long_result(f"GET /api/export/{file_format} (every purchase)", times, idle, rows)
 
 
 def measure_import(repeat: int, size: int) -> list[Result]:
@@ -236,15 +233,7 @@ def measure_import(repeat: int, size: int) -> list[Result]:
         report = response.json()
         if response.status_code != 200 or report["created"] != size:
             raise SystemExit(f"Import {attempt + 1} answered {response.status_code}: {report}")
-    return [
-        Result(
-            name=f"POST /api/import/csv ({size:,} rows)",
-            times_ms=times,
-            peak_mb=peak_rss_mb(),
-            idle_mb=idle,
-            rows=size,
-        )
-    ]
+    return long_result(f"POST /api/import/csv ({size:,} rows)", times, idle, size)
 
 
 def measure_backup(repeat: int) -> list[Result]:
@@ -259,15 +248,7 @@ def measure_backup(repeat: int) -> list[Result]:
         backup = backup_create(created_by="benchmark")
         times.append((time.perf_counter() - started) * 1000)
     rows = sum(backup.row_counts.values())
-    return [
-        Result(
-            name=f"Backup ({rows:,} rows, {backup.file_count:,} files)",
-            times_ms=times,
-            peak_mb=peak_rss_mb(),
-            idle_mb=idle,
-            rows=rows,
-        )
-    ]
+    return long_result(f"Backup ({rows:,} rows, {backup.file_count:,} files)", times, idle, rows)
 
 
 def measure_restore(repeat: int) -> list[Result]:
@@ -289,15 +270,7 @@ def measure_restore(repeat: int) -> list[Result]:
         # Restore points would fill the disk over repeated runs.
         backup_delete(Backup.objects.get(pk=outcome["restore_point_id"]))
     rows = sum(backup.row_counts.values())
-    return [
-        Result(
-            name=f"Restore ({rows:,} rows, {backup.file_count:,} files)",
-            times_ms=times,
-            peak_mb=peak_rss_mb(),
-            idle_mb=idle,
-            rows=rows,
-        )
-    ]
+    return long_result(f"Restore ({rows:,} rows, {backup.file_count:,} files)", times, idle, rows)
 
 
 def main(argv: list[str] | None = None) -> None:

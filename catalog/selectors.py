@@ -1,8 +1,9 @@
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce, Lower
 
 from catalog.models import Brand, CatalogEntry, Retailer
 from spends.errors import NotFound
+from spends.queries import related_count
 
 CatalogModel = type[Retailer] | type[Brand]
 
@@ -18,20 +19,10 @@ def catalog_list(owner, model: CatalogModel, *, search: str = "") -> QuerySet[Ca
 
 
 def purchase_count_expression(model: CatalogModel) -> Coalesce:
-    """How many purchases name the retailer or brand: COUNT(*) in a correlated subquery, which
-    the index on the purchase's foreign key answers alone. A join with COUNT(purchase.id) read
-    every purchase row for its id (0.2 s for 100,000 purchases on SQLite)."""
+    """How many purchases name the retailer or brand (spends.queries.related_count)."""
     from purchases.models import Purchase  # purchases' models import this app's
 
-    relation = model._meta.model_name
-    counts = (
-        Purchase.objects.filter(**{relation: OuterRef("pk")})
-        .order_by()
-        .values(relation)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    return related_count(Purchase.objects.all(), model._meta.model_name)
 
 
 def catalog_names(owner, model: CatalogModel) -> list[tuple[str, str]]:

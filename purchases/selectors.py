@@ -2,13 +2,14 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 
 from accounts.selectors import today_for
 from purchases.models import Attachment, Purchase
 from purchases.search import search_condition
 from spends.errors import NotFound
+from spends.queries import related_count
 from warranties.status import expiring_condition, status_condition
 
 # Sort keys the list offers; each may be prefixed with "-" for descending.
@@ -83,16 +84,8 @@ def purchase_list(owner, filters: PurchaseFilters | None = None) -> QuerySet[Pur
 
 
 def attachment_count_expression() -> Coalesce:
-    """A purchase's attachment count as a correlated subquery: unlike a join with GROUP BY, it
-    keeps `count()` of the list a plain, index-served count."""
-    counts = (
-        Attachment.objects.filter(purchase=OuterRef("pk"))
-        .order_by()
-        .values("purchase")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    """A purchase's attachment count (spends.queries.related_count)."""
+    return related_count(Attachment.objects.all(), "purchase")
 
 
 def purchase_warranty_condition(warranty_status: str, today: datetime.date) -> Q:
