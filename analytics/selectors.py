@@ -28,7 +28,18 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower, Trim
 
 from accounts.selectors import preferences_for, today_for
@@ -37,7 +48,14 @@ from purchases.selectors import purchase_list
 from spends.currencies import CURRENCIES
 from warranties.models import Warranty
 from warranties.selectors import warranty_recent
-from warranties.status import WarrantyStatus, expiring_condition, status_condition
+from warranties.status import (
+    EXPIRING_SOON_DAYS,
+    WarrantyStatus,
+    expiring_condition,
+    is_expiring_soon,
+    status_condition,
+    warranty_status,
+)
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -149,6 +167,28 @@ def row_count(condition: Q | None = None) -> Count:
     if condition is None:
         return Count("*")
     return Count(Value(1), filter=condition)
+
+
+def date_band(field: str, bounds: list[datetime.date], *, latest_first: bool = False) -> Case:
+    """Which band of the sorted days `bounds` the date `field` lies in: k when it is on or
+    after bounds[k - 1] and before bounds[k] (0 before the first, len(bounds) from the last
+    on); NULL when the date is. The database tries the bands in turn, so the bands most rows
+    lie in go first: the earliest, or with `latest_first` the latest (twice as fast at 70,000
+    warranties, most ending after every bound)."""
+    if latest_first:
+        bands = [When(**{f"{field}__gte": bound}, then=Value(index + 1))
+                 for index, bound in reversed(list(enumerate(bounds)))]  # fmt: skip
+        last = When(**{f"{field}__isnull": False}, then=Value(0))
+    else:
+        bands = [When(**{f"{field}__lt": bound}, then=Value(index))
+                 for index, bound in enumerate(bounds)]  # fmt: skip
+        last = When(**{f"{field}__isnull": False}, then=Value(len(bounds)))
+    return Case(*bands, last, output_field=IntegerField())
+
+
+def band_date(bounds: list[datetime.date], band: int) -> datetime.date:
+    """A day in `band` of `date_band(..., bounds)`: every day of a band answers alike."""
+    return bounds[band - 1] if band else bounds[0] - datetime.timedelta(days=1)
 
 
 def average_price(total: Decimal, count: int) -> Decimal:
@@ -332,40 +372,51 @@ def warranty_timeline(owner, *, months: int = 12) -> list[WarrantyMonth]:
     For each month "that day" is its last day, or today for the current month:
     - active: ACTIVE on that day (warranties.status) and started on or before it; lifetime
       warranties included;
-    - expired: not voided, ending within the month and before today (EXPIRED today);
+    - expired: EXPIRED today and ending within the month;
     - expiring_soon: started on or before that day and expiring soon as seen from it
-      (warranties.status.expiring_condition: ending from that day to 30 days after it).
+      (warranties.status.is_expiring_soon: ending from that day to 30 days after it).
 
-    One aggregate query with three conditional counts per month."""
+    Thirty-six conditional counts over every warranty took 0.13 s on SQLite at 70,000
+    warranties. Instead one query counts the warranties by band of start date and band of end
+    date (`date_band`), cut at every day on which one of those answers can change; within a
+    band every warranty answers alike, so the rules of warranties.status are asked once per
+    band, of a date in it, and the counts added up here."""
     today = today_for(owner)
     firsts = month_starts(today, months)
-    active = WarrantyStatus.ACTIVE
-    expired = WarrantyStatus.EXPIRED
-    counts = {}
-    for index, first in enumerate(firsts):
-        last = last_day_of_month(first)
-        day = today if index == len(firsts) - 1 else last
-        started = Q(warranty_start__lte=day)
-        counts[f"active_{index}"] = row_count(status_condition(active, day) & started)
-        counts[f"expired_{index}"] = row_count(
-            status_condition(expired, today) & Q(warranty_end__range=(first, last))
-        )
-        counts[f"expiring_{index}"] = row_count(expiring_condition(day) & started)
-    # Every count needs an end on or after the first month's first day (or no end at all).
-    figures = (
+    lasts = [last_day_of_month(first) for first in firsts]
+    days = [*lasts[:-1], today]
+    one_day = datetime.timedelta(days=1)
+    soon = datetime.timedelta(days=EXPIRING_SOON_DAYS + 1)
+    # "start <= day" changes the day after each day; the end's answers change on each day,
+    # on a month's first day and the day after its last, today, and the day after the
+    # expiring-soon window of each day.
+    start_bounds = sorted({day + one_day for day in days})
+    end_bounds = sorted({*days, *firsts, *(last + one_day for last in lasts), today,
+                         *(day + soon for day in days)})  # fmt: skip
+    bands = (
         Warranty.objects.filter(owner=owner)
+        # Every count needs an end on or after the first month's first day (or no end at all).
         .filter(Q(warranty_end__isnull=True) | Q(warranty_end__gte=firsts[0]))
-        .aggregate(**counts)
-    )
-    return [
-        WarrantyMonth(
-            month=month_label(first),
-            active=figures[f"active_{index}"],
-            expired=figures[f"expired_{index}"],
-            expiring_soon=figures[f"expiring_{index}"],
-        )
-        for index, first in enumerate(firsts)
-    ]
+        .values("voided", start=date_band("warranty_start", start_bounds),
+                end=date_band("warranty_end", end_bounds, latest_first=True))
+        .annotate(count=row_count())
+    )  # fmt: skip
+    timeline = {first: {"active": 0, "expired": 0, "expiring_soon": 0} for first in firsts}
+    for band in bands:
+        start = band_date(start_bounds, band["start"])
+        end = None if band["end"] is None else band_date(end_bounds, band["end"])
+        for first, last, day in zip(firsts, lasts, days, strict=True):
+            counts = timeline[first]
+            started = start <= day
+            status = warranty_status(voided=band["voided"], warranty_end=end, today=day)
+            if started and status == WarrantyStatus.ACTIVE:
+                counts["active"] += band["count"]
+            if started and is_expiring_soon(voided=band["voided"], warranty_end=end, today=day):
+                counts["expiring_soon"] += band["count"]
+            expired = warranty_status(voided=band["voided"], warranty_end=end, today=today)
+            if expired == WarrantyStatus.EXPIRED and first <= end <= last:
+                counts["expired"] += band["count"]
+    return [WarrantyMonth(month=month_label(first), **timeline[first]) for first in firsts]
 
 
 def warranty_summary(owner) -> WarrantySummary:

@@ -210,27 +210,45 @@ def warranty_summary(cursor, c: Context):
 
 def warranty_timeline(cursor, c: Context):
     """Per month: active on its last day (today for this one), expired within it, and expiring
-    within 30 days of that day: three conditional counts a month, in one pass."""
-    columns, params = [], []
+    within 30 days of that day. One pass counts the warranties that are not voided by band of
+    start and of end date, cut where a month's answer can change; Python adds the bands up."""
+    one_day = datetime.timedelta(days=1)
+    months = []
     for back in range(c.months - 1, -1, -1):
         first = month_start(c.today, back)
-        last = month_start(c.today, back - 1) - datetime.timedelta(days=1)
-        day = c.today if back == 0 else last
-        soon = day + datetime.timedelta(days=EXPIRING_DAYS)
-        columns += [
-            "sum(CASE WHEN voided = %s AND warranty_start <= %s"
-            " AND (warranty_end >= %s OR warranty_end IS NULL) THEN 1 ELSE 0 END)",
-            "sum(CASE WHEN voided = %s AND warranty_end < %s"
-            " AND warranty_end BETWEEN %s AND %s THEN 1 ELSE 0 END)",
-            "sum(CASE WHEN voided = %s AND warranty_start <= %s"
-            " AND warranty_end BETWEEN %s AND %s THEN 1 ELSE 0 END)",
-        ]
-        params += [False, day, day, False, c.today, first, last, False, day, day, soon]
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {WARRANTY} WHERE owner_id = %s"
-        " AND (warranty_end >= %s OR warranty_end IS NULL)"
+        last = month_start(c.today, back - 1) - one_day
+        months.append((first, last, c.today if back == 0 else last))
+    soon = datetime.timedelta(days=EXPIRING_DAYS + 1)
+    start_bounds = sorted({day + one_day for _, _, day in months})
+    edges = [(first, last + one_day, day, day + soon) for first, last, day in months]
+    end_bounds = sorted({c.today, *(edge for month_edges in edges for edge in month_edges)})
+    start_band = " ".join(
+        f"WHEN warranty_start < %s THEN {band}" for band in range(len(start_bounds))
     )
-    return [_all(cursor, sql, [*params, c.owner_id, c.first_month])]
+    end_band = " ".join(f"WHEN warranty_end >= %s THEN {band}"
+                        for band in range(len(end_bounds), 0, -1))  # fmt: skip
+    sql = (
+        f"SELECT CASE {start_band} ELSE {len(start_bounds)} END,"
+        f" CASE {end_band} WHEN warranty_end IS NOT NULL THEN 0 END, count(*)"
+        f" FROM {WARRANTY} WHERE owner_id = %s AND voided = %s"
+        " AND (warranty_end >= %s OR warranty_end IS NULL) GROUP BY 1, 2"
+    )
+    params = [*start_bounds, *reversed(end_bounds), c.owner_id, False, c.first_month]
+    counts = [0] * (3 * len(months))
+    for start_band_index, end_band_index, count in _all(cursor, sql, params):
+        # A day in each band: every day of a band answers alike.
+        start = start_bounds[start_band_index - 1] if start_band_index else datetime.date.min
+        end = None
+        if end_band_index is not None:
+            end = end_bounds[end_band_index - 1] if end_band_index else datetime.date.min
+        for index, (first, last, day) in enumerate(months):
+            if start <= day and (end is None or end >= day):
+                counts[3 * index] += count
+            if end is not None and end < c.today and first <= end <= last:
+                counts[3 * index + 1] += count
+            if start <= day and end is not None and day <= end < day + soon:
+                counts[3 * index + 2] += count
+    return [[tuple(counts)]]
 
 
 def _shares(cursor, c: Context, table: str, column: str, period: bool) -> list[tuple]:

@@ -12,6 +12,9 @@ from accounts.services import preferences_update
 from analytics import selectors
 from catalog.tests.factories import RetailerFactory
 from purchases.tests.factories import PurchaseFactory
+from warranties.models import WarrantyType
+from warranties.status import WarrantyStatus, is_expiring_soon, warranty_status
+from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +175,55 @@ def test_purchases_after_the_current_month_are_left_out(user):
         (Decimal("0.00"), 0),
         (Decimal("1.00"), 1),
     ]
+
+
+def test_the_warranty_timeline_follows_the_status_rules_on_every_day(user):
+    """Ends on every day around the months shown, starts at varied distances before them (and
+    after today), lifetime and voided warranties: each month's counts are those of the rules of
+    warranties.status asked of each warranty in turn."""
+    preferences_update(user=user, timezone="UTC")
+    today = today_for(user)
+    firsts = selectors.month_starts(today, 3)
+    warranties = []
+    day = firsts[0] - datetime.timedelta(days=3)
+    for index in range((today - day).days + 40):
+        end = day + datetime.timedelta(days=index)
+        start = end - datetime.timedelta(days=(0, 1, 20, 45, 400)[index % 5])
+        warranties.append(
+            WarrantyFactory(purchase__owner=user, purchase__purchase_date=start,
+                            warranty_end=end, voided=index % 7 == 0)
+        )  # fmt: skip
+    for start in (firsts[0] - datetime.timedelta(days=500), today, today + datetime.timedelta(1)):
+        warranties.append(
+            WarrantyFactory(purchase__owner=user, purchase__purchase_date=start,
+                            warranty_type=WarrantyType.LIFETIME, warranty_end=None)
+        )  # fmt: skip
+
+    expected = []
+    for first in firsts:
+        last = selectors.last_day_of_month(first)
+        that_day = min(last, today)
+        rules = [{"voided": w.voided, "warranty_end": w.warranty_end} for w in warranties]
+        started = [w.warranty_start <= that_day for w in warranties]
+        expected.append(
+            selectors.WarrantyMonth(
+                month=selectors.month_label(first),
+                active=sum(
+                    began and warranty_status(**rule, today=that_day) == WarrantyStatus.ACTIVE
+                    for began, rule in zip(started, rules, strict=True)
+                ),
+                expired=sum(
+                    warranty_status(**rule, today=today) == WarrantyStatus.EXPIRED
+                    and first <= rule["warranty_end"] <= last
+                    for rule in rules
+                ),
+                expiring_soon=sum(
+                    began and is_expiring_soon(**rule, today=that_day)
+                    for began, rule in zip(started, rules, strict=True)
+                ),
+            )
+        )
+    assert selectors.warranty_timeline(user, months=3) == expected
+    # Something of each kind in each month, so that the comparison is not one of zeros.
+    assert all(month.active and month.expiring_soon for month in expected)
+    assert all(month.expired for month in expected[:-1])
