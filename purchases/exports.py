@@ -32,6 +32,7 @@ from purchases.dataformat import (
 )
 from purchases.models import Attachment
 from purchases.selectors import PurchaseFilters, purchase_list
+from spends.queries import uuid_as_text, uuid_text
 from warranties.status import days_remaining, warranty_status
 
 # Purchases fetched per query, with one more query for their attachments: all the rows an
@@ -59,21 +60,28 @@ def _date(value: datetime.date | None) -> str | None:
 # attachments through related managers made an export three times slower (18 s against 5 s
 # for 100,000 purchases).
 PURCHASE_VALUES = (
-    "id", "product_name", "price", "currency_code", "status", "purchase_date", "retailer_id",
-    "retailer__name", "brand_id", "brand__name", "serial_number", "model_number",
-    "order_number", "notes", "created_at", "updated_at",
+    "product_name", "price", "currency_code", "status", "purchase_date", "retailer__name",
+    "brand__name", "serial_number", "model_number", "order_number", "notes", "created_at",
+    "updated_at",
 )  # fmt: skip
 WARRANTY_VALUES = tuple(
     f"warranty__{name}"
     for name in (
-        "id", "warranty_start", "warranty_end", "warranty_type", "voided", "provider", "notes",
+        "warranty_start", "warranty_end", "warranty_type", "voided", "provider", "notes",
         "created_at", "updated_at",
     )
 )  # fmt: skip
-ATTACHMENT_VALUES = ("id", "kind", "filename", "content_type", "size", "sha256", "created_at")
+# The ids, read as text (spends.queries.uuid_as_text), under these names.
+PURCHASE_IDS = {
+    "purchase_uuid": "id",
+    "retailer_uuid": "retailer_id",
+    "brand_uuid": "brand_id",
+    "warranty_uuid": "warranty__id",
+}
+ATTACHMENT_VALUES = ("kind", "filename", "content_type", "size", "sha256", "created_at")
 
-# A purchase as read for the export: PURCHASE_VALUES and WARRANTY_VALUES by name, and for the
-# JSON export its "attachments".
+# A purchase as read for the export: PURCHASE_VALUES, WARRANTY_VALUES and PURCHASE_IDS by name
+# (the ids as their canonical text), and for the JSON export its "attachments".
 PurchaseRow = dict[str, Any]
 
 
@@ -86,37 +94,46 @@ def export_purchases(
     The query runs now, not when the first chunk is read: a value the database refuses (NUL
     characters in a search, on PostgreSQL) then answers as an error response rather than
     cutting a download short after its headers were sent."""
-    queryset = purchase_list(owner, filters).values(*PURCHASE_VALUES, *WARRANTY_VALUES)
-    rows = queryset.iterator(chunk_size=ROWS_PER_QUERY)
+    ids = {name: uuid_as_text(field) for name, field in PURCHASE_IDS.items()}
+    queryset = purchase_list(owner, filters).values(*PURCHASE_VALUES, *WARRANTY_VALUES, **ids)
+    rows = map(_with_id_texts, queryset.iterator(chunk_size=ROWS_PER_QUERY))
     first = next(rows, None)
     if first is not None:
         rows = itertools.chain([first], rows)
     return _with_attachments(owner, rows) if attachments else rows
 
 
+def _with_id_texts(row: PurchaseRow) -> PurchaseRow:
+    for name in PURCHASE_IDS:
+        row[name] = uuid_text(row[name])
+    return row
+
+
 def _with_attachments(owner, rows: Iterator[PurchaseRow]) -> Iterator[PurchaseRow]:
     for batch in itertools.batched(rows, ROWS_PER_QUERY):
         found: dict[uuid.UUID, list[dict]] = {}
+        purchase_ids = [row["purchase_uuid"] for row in batch]
         for attachment in (
-            Attachment.objects.filter(owner=owner, purchase_id__in=[row["id"] for row in batch])
+            Attachment.objects.filter(owner=owner, purchase_id__in=purchase_ids)
             .order_by("created_at", "id")
-            .values("purchase_id", *ATTACHMENT_VALUES)
-        ):
-            found.setdefault(attachment.pop("purchase_id"), []).append(attachment)
+            .values(*ATTACHMENT_VALUES, purchase_uuid=uuid_as_text("purchase_id"),
+                    attachment_uuid=uuid_as_text("id"))
+        ):  # fmt: skip
+            found.setdefault(uuid_text(attachment.pop("purchase_uuid")), []).append(attachment)
         for row in batch:
-            row["attachments"] = found.get(row["id"], [])
+            row["attachments"] = found.get(row["purchase_uuid"], [])
             yield row
 
 
 def warranty_record(row: PurchaseRow, today: datetime.date) -> dict | None:
     """The API's warranty (warranties.schemas.WarrantyOut), status judged on `today`; None for
     a purchase without one."""
-    if row["warranty__id"] is None:
+    if row["warranty_uuid"] is None:
         return None
     voided, end = row["warranty__voided"], row["warranty__warranty_end"]
     return {
-        "id": str(row["warranty__id"]),
-        "purchase_id": str(row["id"]),
+        "id": row["warranty_uuid"],
+        "purchase_id": row["purchase_uuid"],
         "product_name": row["product_name"],
         "warranty_start": row["warranty__warranty_start"].isoformat(),
         "warranty_end": _date(end),
@@ -136,18 +153,17 @@ def purchase_record(row: PurchaseRow, today: datetime.date) -> dict:
     (purchases.schemas.PurchaseOut; the tests check that the two agree) plus its attachments'
     metadata (the files themselves travel in backups). `price` stays a Decimal for the encoder
     to write as an exact JSON number."""
-    retailer_id, brand_id = row["retailer_id"], row["brand_id"]
     attachments = row["attachments"]
     return {
-        "id": str(row["id"]),
+        "id": row["purchase_uuid"],
         "product_name": row["product_name"],
         "price": row["price"],
         "currency_code": row["currency_code"],
         "status": row["status"],
         "purchase_date": row["purchase_date"].isoformat(),
-        "retailer_id": None if retailer_id is None else str(retailer_id),
+        "retailer_id": row["retailer_uuid"],
         "retailer_name": row["retailer__name"],
-        "brand_id": None if brand_id is None else str(brand_id),
+        "brand_id": row["brand_uuid"],
         "brand_name": row["brand__name"],
         "serial_number": row["serial_number"],
         "model_number": row["model_number"],
@@ -160,7 +176,7 @@ def purchase_record(row: PurchaseRow, today: datetime.date) -> dict:
         "updated_at": utc_timestamp(row["updated_at"]),
         "attachments": [
             {
-                "id": str(attachment["id"]),
+                "id": uuid_text(attachment["attachment_uuid"]),
                 "kind": attachment["kind"],
                 "filename": attachment["filename"],
                 "content_type": attachment["content_type"],
@@ -187,7 +203,7 @@ def csv_row(row: PurchaseRow, today: datetime.date) -> list[str]:
     """A purchase as the CSV's cells, in the order of CSV_COLUMNS, each escaped against formula
     injection."""
     cells = [
-        str(row["id"]),
+        row["purchase_uuid"],
         row["product_name"],
         f"{row['price']:.2f}",
         row["currency_code"],
@@ -200,7 +216,7 @@ def csv_row(row: PurchaseRow, today: datetime.date) -> list[str]:
         row["order_number"],
         row["notes"],
     ]
-    if row["warranty__id"] is None:
+    if row["warranty_uuid"] is None:
         cells += ["", "", "", "", "", ""]
     else:
         end = row["warranty__warranty_end"]
