@@ -5,6 +5,9 @@ goes onto the form beside its field."""
 
 import dataclasses
 import datetime
+import uuid
+from collections.abc import Callable
+from typing import Self
 
 from django.conf import settings
 from django.contrib import messages
@@ -94,11 +97,37 @@ def warranty_badge(warranty, today: datetime.date) -> WarrantyBadge:
     return WarrantyBadge(status, "ends today" if days == 0 else f"{_days(days)} left")
 
 
-def _with_badges(purchases, today: datetime.date) -> list[Purchase]:
-    """Attach the warranty badge to each row; the warranty came with the row (select_related)."""
+@dataclasses.dataclass(frozen=True)
+class RowLinks:
+    """A table row's links, each named after its URL (`purchase_<field>`)."""
+
+    detail: str
+    update: str
+    delete: str
+    receive: str
+
+    @classmethod
+    def maker(cls) -> Callable[[uuid.UUID], Self]:
+        """Each URL is reversed once, for a stand-in id; a row's links are then the stand-in
+        replaced by its id. Reversing the seven links of each row took a third of the
+        table's time."""
+        stand_in = str(uuid.UUID(int=0))
+        patterns = [
+            reverse(f"purchase_{field.name}", args=[stand_in]) for field in dataclasses.fields(cls)
+        ]
+        return lambda purchase_id: cls(
+            *(url.replace(stand_in, str(purchase_id)) for url in patterns)
+        )
+
+
+def _table_rows(purchases, today: datetime.date) -> list[Purchase]:
+    """What a table row shows beyond the purchase: its warranty badge (the warranty came with
+    the row, select_related) and its links."""
     rows = list(purchases)
+    links_for = RowLinks.maker()
     for purchase in rows:
         purchase.warranty_badge = warranty_badge(getattr(purchase, "warranty", None), today)
+        purchase.links = links_for(purchase.id)
     return rows
 
 
@@ -156,7 +185,7 @@ def inventory(request: HtmxHttpRequest) -> HttpResponse:
     filter_form = PurchaseFilterForm(request.GET, owner=owner, retailers=retailers, brands=brands)
     filters = filter_form.filters()
     page = paginate(request.GET, purchase_list(owner, filters))
-    page.page_obj.object_list = _with_badges(page.page_obj.object_list, today_for(owner))
+    page.page_obj.object_list = _table_rows(page.page_obj.object_list, today_for(owner))
     has_purchases = page.page_obj.paginator.count > 0 or purchase_count(owner) > 0
     context = {
         **page.as_context(),
@@ -307,7 +336,7 @@ def purchase_receive(request: HtmxHttpRequest, purchase_id) -> HttpResponse:
     messages.success(request, f"“{purchase.product_name}” marked received.")
     if request.htmx:
         if request.htmx.target == f"purchase-{purchase.id}":
-            [purchase] = _with_badges([purchase], today_for(request.user))
+            [purchase] = _table_rows([purchase], today_for(request.user))
             return render_page(
                 request, "purchases/inventory.html", {"purchase": purchase}, partial="purchase-row"
             )

@@ -1,7 +1,15 @@
 """Renders form widgets with Bootstrap's classes and their error state, so that forms stay
 plain Django forms."""
 
+import functools
+import html
+from pathlib import Path
+
+import django.forms
 from django import forms, template
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -25,4 +33,114 @@ def bootstrap_widget(field):
         described_by.append(f"{field.auto_id}_error")
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
+    if _is_plain_select(field):
+        return _select_html(field, attrs)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def select_options(choices) -> SafeString:
+    """`<option value="…">…</option>` for each (value, label) string pair of `choices`, none
+    selected, as a `{% for %}` loop of `<option value="{{ value }}">{{ label }}</option>` wrote
+    them: the long lists (every retailer and brand) of a hand-written <select>."""
+    return mark_safe(
+        "".join(
+            f'<option value="{_escaped(value)}">{_escaped(label)}</option>'
+            for value, label in choices
+        )
+    )
+
+
+def _escaped(value) -> str:
+    """Django's conditional_escape(), without its lazy-string wrapper, which cost more than the
+    escaping itself over hundreds of options."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+# A <select> -------------------------------------------------------------------------------------
+#
+# Django writes a <select> through three templates, two of them included once per option: for
+# the inventory's filters (300 brands, 50 retailers) that was most of the page's time. A plain
+# select is written here instead, character for character as those templates write it
+# (purchases/tests/test_inventory_rendering.py compares the two on many selects).
+
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+DJANGO_WIDGET_TEMPLATES = Path(django.forms.__file__).parent / "templates"
+
+
+class _NotPlain(Exception):
+    """A value that only the templates write exactly (a number they would localise, say)."""
+
+
+@functools.cache
+def _renderer_uses_djangos_select() -> bool:
+    """Whether Django's template renderer finds Django's own select templates (no installed
+    app overrides them)."""
+    renderer = DjangoTemplates()
+    return all(
+        Path(renderer.get_template(name).origin.name).is_relative_to(DJANGO_WIDGET_TEMPLATES)
+        for name in (SELECT_TEMPLATE, OPTION_TEMPLATE)
+    )
+
+
+def _is_plain_select(field) -> bool:
+    widget = field.field.widget
+    return (
+        isinstance(widget, forms.Select)
+        and not widget.allow_multiple_selected
+        and widget.template_name == SELECT_TEMPLATE
+        and widget.option_template_name == OPTION_TEMPLATE
+        and type(field.form.renderer) is DjangoTemplates
+        and _renderer_uses_djangos_select()
+    )
+
+
+def _text(value) -> str:
+    """`{{ value }}` of a string."""
+    if not isinstance(value, str | Promise):
+        raise _NotPlain
+    return _escaped(value)
+
+
+def _attribute_value(value) -> str:
+    """`{{ value|stringformat:'s' }}`."""
+    if not isinstance(value, str | Promise | int):
+        raise _NotPlain
+    return _escaped(value if hasattr(value, "__html__") else f"{value}")
+
+
+def _attributes(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_attribute_value(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _select_html(field, attrs: dict) -> SafeString:
+    """What `field.as_widget(attrs=attrs)` answers for a plain select, by the same steps."""
+    widget = field.field.widget
+    final_attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        final_attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), final_attrs)["widget"]
+    try:
+        parts = [f'<select name="{_text(context["name"])}"{_attributes(context["attrs"])}>']
+        for group_name, options, _index in context["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{_attribute_value(option["value"])}"'
+                f"{_attributes(option['attrs'])}>{_text(option['label'])}</option>\n"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+    except _NotPlain:
+        return field.as_widget(attrs=attrs)
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))
