@@ -83,7 +83,12 @@ class Purchase(OwnedModel):
             models.Index(fields=["owner", "price"], name="purchase_owner_price"),
             models.Index("owner", Lower("product_name"), name="purchase_owner_name"),
             models.Index(fields=["owner", "created_at"], name="purchase_owner_created"),
-            models.Index(fields=["owner", "status"], name="purchase_owner_status"),
+            # Status filters, and with a currency too; with the id, a filter that also joins the
+            # warranty (warranties.warranty_state_by_purchase) counts its matches from the indexes
+            # alone (SQLite: 55 → 10 ms for received EUR purchases with an active warranty).
+            models.Index(
+                fields=["owner", "status", "currency_code", "id"], name="purchase_owner_status_cur"
+            ),
             models.Index(fields=["owner", "retailer"], name="purchase_owner_retailer"),
             models.Index(fields=["owner", "brand"], name="purchase_owner_brand"),
             # Analytics: amounts are always in one currency, often of a period. The index holds

@@ -64,6 +64,11 @@ class Warranty(OwnedModel):
                 name="warranty_owner_end_state",
             ),
             models.Index(fields=["owner", "-created_at"], name="warranty_owner_created"),
+            # A purchase list filtered by warranty status reads these columns of each purchase's
+            # warranty: the index answers without the row.
+            models.Index(
+                fields=["purchase", "voided", "warranty_end"], name="warranty_state_by_purchase"
+            ),
         ]
 
     def __str__(self) -> str:
