@@ -5,12 +5,21 @@ import pytest
 from django.db import connection
 
 from catalog.tests.factories import BrandFactory, RetailerFactory
+from purchases import imports
+from purchases.imports import ImportOptions, import_purchases
 from purchases.models import Purchase
-from purchases.search import POSTGRES_INDEX, SQLITE_TABLE, TextMatch
+from purchases.search import (
+    POSTGRES_INDEX,
+    SQLITE_TABLE,
+    SQLITE_TRIGGERS,
+    TextMatch,
+    search_index_deferred,
+)
 from purchases.selectors import PurchaseFilters, purchase_list
 from purchases.services import purchase_update
 from purchases.tests.factories import PurchaseFactory
 from spends.bulk import insert_rows
+from warranties.models import Warranty
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +104,98 @@ def test_the_search_is_answered_from_the_engines_index(user):
         plan = "\n".join(str(row) for row in cursor.fetchall())
 
     assert expected in plan
+
+
+# Writing many purchases at once: the index is brought up to date at the end -----------------
+
+
+def sqlite_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def assert_the_index_keeps_following_writes(owner) -> None:
+    """The search index is kept up to date as before: by its triggers, on SQLite."""
+    if connection.vendor == "sqlite":
+        assert sqlite_triggers() == {f"{SQLITE_TABLE}_{event}" for event in SQLITE_TRIGGERS}
+    later = PurchaseFactory(owner=owner, product_name="Written afterwards, quince")
+    assert "Written afterwards, quince" in found(owner, "quince")
+    purchase_update(owner=owner, purchase_id=later.id, product_name="Renamed afterwards")
+    assert found(owner, "quince") == set()
+    assert found(owner, "renamed afterwards") == {"Renamed afterwards"}
+    later.delete()
+    assert found(owner, "renamed afterwards") == set()
+
+
+def csv_import(owner, text: str, batch_size: int = imports.BATCH_SIZE, **options):
+    return import_purchases(
+        owner=owner, data=text.encode(), file_format="csv", options=ImportOptions(**options),
+        batch_size=batch_size,
+    )  # fmt: skip
+
+
+def test_imported_purchases_are_found_and_updated_ones_found_by_their_new_text(user):
+    lamp = PurchaseFactory(owner=user, product_name="Walnut lamp", notes="")
+    PurchaseFactory(owner=user, product_name="Kept as it was", notes="walnut veneer")
+    text = (
+        "id,product_name,price,purchase_date,notes,serial_number\n"
+        f"{lamp.id},Walnut lamp,3,2026-01-01,now with a teak base,\n"
+        ",Walnut desk,120,2026-01-02,,\n"
+        ",Chair,40,2026-01-03,,SN-WALNUT-7\n"
+        ",Chair,40,2026-01-03,repeated in the file: teak legs,SN-WALNUT-7\n"
+    )
+
+    # A batch a row: the repeated chair is written first as a new row, then as an update of it.
+    report = csv_import(user, text, on_duplicate="update", batch_size=1)
+
+    assert (report.created, report.updated) == (2, 2)
+    assert found(user, "walnut") == {"Walnut lamp", "Walnut desk", "Chair", "Kept as it was"}
+    assert found(user, "teak") == {"Walnut lamp", "Chair"}
+    assert_the_index_keeps_following_writes(user)
+
+
+def test_an_import_that_fails_while_writing_leaves_the_index_as_it_was(user, monkeypatch):
+    PurchaseFactory(owner=user, product_name="Walnut lamp")
+    real_insert = imports.insert_rows
+
+    def fail_on_warranties(model, rows, **options):
+        if model is Warranty:
+            raise OSError("No space left on device")
+        real_insert(model, rows, **options)
+
+    monkeypatch.setattr(imports, "insert_rows", fail_on_warranties)
+    text = "product_name,price,purchase_date,warranty_end\nWalnut desk,120,2026-01-02,2028-01-02\n"
+
+    with pytest.raises(OSError):
+        csv_import(user, text)
+
+    assert found(user, "walnut") == {"Walnut lamp"}
+    assert_the_index_keeps_following_writes(user)
+
+
+def test_a_write_inside_the_deferred_block_that_fails_leaves_the_triggers(user):
+    class Stop(Exception):
+        pass
+
+    with pytest.raises(Stop), search_index_deferred():
+        PurchaseFactory(owner=user, product_name="Walnut desk")
+        raise Stop
+
+    assert found(user, "walnut") == set()
+    assert_the_index_keeps_following_writes(user)
+
+
+def test_a_rebuilt_index_holds_exactly_the_purchases_there_are(user, other_user):
+    gone = PurchaseFactory(owner=user, product_name="Walnut lamp")
+    kept = PurchaseFactory(owner=other_user, product_name="Walnut chair")
+
+    with search_index_deferred(rebuild=True):
+        gone.delete()
+        Purchase.objects.filter(pk=kept.pk).update(notes="teak")
+        PurchaseFactory(owner=user, product_name="Walnut desk")
+
+    assert found(user, "walnut") == {"Walnut desk"}
+    assert found(other_user, "walnut teak") == set()
+    assert found(other_user, "teak") == {"Walnut chair"}
+    assert_the_index_keeps_following_writes(user)
