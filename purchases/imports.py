@@ -1,16 +1,17 @@
 """Importing purchases from a CSV or JSON export (SPEC section 6).
 
-An import reads the file twice. The first pass checks every row and counts what would happen,
-writing nothing: a dry run ends there, and so does an import with an invalid row (unless
-`partial`). The second pass takes the same steps again inside one transaction and writes in
-batches, so an import that stops half way leaves no trace. Rows are never all held as objects
-at once: memory stays near the size of the file itself.
+An import reads its rows once. Each row is checked, then written in batches, all inside one
+transaction: the first invalid row (unless `partial`) stops the writing and rolls back what was
+written, so an import that stops half way leaves no trace, and the rest of the file is only
+checked, so that the report still lists every problem. A dry run only checks. Rows are never
+all held as objects at once: memory stays near the size of the file itself.
 
-Both passes run every row through the same conversions (tens of microseconds a row, so 100,000
-rows take seconds): what is worked out once per file (the columns' places, the fields' rules)
-is not worked out again per row. The second pass writes with the connection set up for many
-rows (spends.bulk.bulk_writing), and the search index takes in the new purchases once, at its
-end (purchases.search.search_index_deferred).
+Each row goes through the conversions once (tens of microseconds a row, so 100,000 rows take
+seconds; checking the whole file before writing it made an import a third slower): what is
+worked out once per file (the columns' places, the fields' rules, the ids other users have) is
+not worked out again per row. The rows are written with the connection set up for many rows
+(spends.bulk.bulk_writing), and the search index takes in the new purchases once, at the end
+(purchases.search.search_index_deferred).
 """
 
 import csv
@@ -201,27 +202,16 @@ def import_purchases(
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """Import the owner's purchases (with their warranties, retailers and brands) from `data`,
-    an export in `file_format`. `progress(done, total, stage=...)` hears how far it has got;
-    done and total count rows checked and then rows saved. The size limit is the uploads'
-    (import_check_size, called where a file is uploaded); a command reading a file already on
-    the server may import a larger one."""
+    an export in `file_format`. `progress(done, total, stage=...)` hears how far it has got:
+    rows done of the file's rows, and whether they are being imported or only checked. The
+    size limit is the uploads' (import_check_size, called where a file is uploaded); a command
+    reading a file already on the server may import a larger one."""
     source = import_open(data, file_format)
     rows = source.count()
-    total = rows if options.dry_run else 2 * rows
     report_progress = progress or (lambda *args, **kwargs: None)
-
-    check = _Import(owner, source, options)
-    checked = check.run(lambda done: report_progress(done, total, stage="Checking rows"))
-    if options.dry_run or checked.stopped or not (checked.created or checked.updated):
-        return checked  # nothing to write (everything skipped is an answer too)
-    outcome = check.outcome()
-    del check  # its index of every purchase is rebuilt by the second pass; not kept twice
-
-    def saved(done: int) -> None:
-        report_progress(rows + done, total, stage="Saving")
-
-    saved(0)
-    return _Import(owner, source, options, checked=outcome, batch_size=batch_size).run(saved)
+    return _Import(owner, source, options, batch_size=batch_size).run(
+        lambda done, stage: report_progress(done, rows, stage=stage)
+    )
 
 
 # Reading the file --------------------------------------------------------------------------
@@ -288,6 +278,16 @@ class CsvSource:
 
     def count(self) -> int:
         return sum(1 for _ in self._records())
+
+    def given_ids(self) -> dict[str, list]:
+        """The ids the file gives its purchases, as written (a CSV gives warranties none)."""
+        if "id" not in self.columns:
+            return {"purchase": [], "warranty": []}
+        position = self.columns.index("id")
+        return {
+            "purchase": [cells[position] for _, cells in self._records() if len(cells) > position],
+            "warranty": [],
+        }
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         reader = self._reader()
@@ -382,6 +382,15 @@ class JsonSource:
 
     def count(self) -> int:
         return len(self.purchases)
+
+    def given_ids(self) -> dict[str, list]:
+        """The ids the file gives its purchases and their warranties, as written."""
+        items = [item for item in self.purchases if isinstance(item, dict)]
+        warranties = [item["warranty"] for item in items if isinstance(item.get("warranty"), dict)]
+        return {
+            "purchase": [item.get("id") for item in items],
+            "warranty": [warranty.get("id") for warranty in warranties],
+        }
 
     def rows(self) -> Iterator[SourceRow]:
         names = {entry.get("id"): entry.get("name") for kind in self.catalogs.values()
@@ -492,58 +501,49 @@ class _Catalog:
         return f"{verb} {len(self.added):,} {label}: {shown}."
 
 
+# Ids looked up per query by _foreign_ids (within every engine's limit on parameters).
+FOREIGN_IDS_PER_QUERY = 10_000
+
+
 def _foreign_ids(owner, model, ids) -> set[uuid.UUID]:
-    """Of the ids an export gave, those another user's row in this instance already has: a row
-    given one of them gets a new id instead (silently: whose it is must not show)."""
-    ids = [given for given in ids if given is not None]
+    """Of the ids an export gave (as written; those that are no id are left out), those another
+    user's row in this instance already has: a row given one of them gets a new id instead
+    (silently: whose it is must not show)."""
+    ids = list({parsed for given in ids if (parsed := _uuid(given)) is not None})
     foreign = set()
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
+    for start in range(0, len(ids), FOREIGN_IDS_PER_QUERY):
+        chunk = ids[start : start + FOREIGN_IDS_PER_QUERY]
         foreign.update(
-            model.objects.filter(id__in=chunk).exclude(owner=owner).values_list("id", flat=True)
-        )
+            model.objects.filter(id__in=chunk).exclude(owner=owner).order_by()
+            .values_list("id", flat=True)
+        )  # fmt: skip
     return foreign
 
 
-@dataclasses.dataclass
-class _Checked:
-    """What the second pass needs from the first: which rows are invalid and listed, and the
-    ids the file gives."""
-
-    invalid_rows: set[int]
-    failed: int
-    errors: list[dict]
-    given_ids: dict[type, set]
+class _Stopped(Exception):
+    """An invalid row stopped an import (not `partial`): what it wrote is rolled back."""
 
 
 class _Import:
-    """One pass over the file. Without `checked` it checks every row and writes nothing; with
-    `checked` (the first pass, which found every invalid row) it writes, skipping the rows that
-    pass reported and trusting it for the model's field rules."""
+    """The pass over the file: it checks every row and, unless it is a dry run, writes them
+    (until an invalid row stops the writing; see the module's description)."""
 
-    def __init__(
-        self, owner, source, options: ImportOptions, *, checked=None, batch_size=BATCH_SIZE
-    ):
+    def __init__(self, owner, source, options: ImportOptions, *, batch_size=BATCH_SIZE):
         self.owner = owner
         self.source = source
         self.options = options
-        self.write = checked is not None
+        self.write = not options.dry_run
         self.batch_size = batch_size
         self.report = ImportReport(dry_run=options.dry_run)
         # The time of rows the file gives no times for.
         self.now = timezone.now()
-        self.invalid_rows: set[int] = set()
-        # Ids the file gives, gathered by the first pass; the second gives a new id to any that
-        # another user's row has.
-        self.given_ids: dict[type, set] = {Purchase: set(), Warranty: set()}
+        # Ids the file gives that another user's row has: the rows given them get new ids.
         self.foreign_ids: dict[type, set] = {Purchase: set(), Warranty: set()}
+        if self.write:
+            given = source.given_ids()
+            for model, kind in ((Purchase, "purchase"), (Warranty, "warranty")):
+                self.foreign_ids[model] = _foreign_ids(owner, model, given[kind])
         self.replaced_ids: dict[uuid.UUID, uuid.UUID] = {}
-        if checked is not None:
-            self.invalid_rows = checked.invalid_rows
-            self.report.failed = checked.failed
-            self.report.errors = checked.errors
-            for model, ids in checked.given_ids.items():
-                self.foreign_ids[model] = _foreign_ids(owner, model, list(ids))
         self.labels = source.labels()
         preferences = preferences_for(owner)
         self.currency = preferences.currency_code
@@ -568,12 +568,6 @@ class _Import:
         self.warranty_probe = Warranty(owner=owner)
         self.updates: dict[uuid.UUID, tuple[dict, dict | None | bool]] = {}
 
-    def outcome(self) -> "_Checked":
-        return _Checked(
-            invalid_rows=self.invalid_rows, failed=self.report.failed,
-            errors=self.report.errors, given_ids=self.given_ids,
-        )  # fmt: skip
-
     def _remember(self, purchase_id, key) -> None:
         old = self.keys.get(purchase_id)
         if old is not None and self.by_key.get(old) == purchase_id:
@@ -584,18 +578,22 @@ class _Import:
     def label(self, field: str) -> str:
         return self.labels.get(field, field)
 
-    def run(self, progress: Callable[[int], None]) -> ImportReport:
+    def run(self, progress: Callable[[int, str], None]) -> ImportReport:
         report = self.report
         report.warnings.extend(self.source.warnings())
+        rows = enumerate(self.source.rows(), start=1)
+        progress(0, "Importing rows" if self.write else "Checking rows")
         if self.write:
-            with bulk_writing(), transaction.atomic():
-                with search_index_deferred():
-                    self._rows(progress)
+            try:
+                with bulk_writing(), transaction.atomic(), search_index_deferred():
+                    self._rows(rows, lambda done: progress(done, "Importing rows"))
+                    if report.stopped:
+                        raise _Stopped
                     self._flush()
-                if report.stopped:
-                    transaction.set_rollback(True)
-        else:
-            self._rows(progress)
+            except _Stopped:
+                # Rolled back; the rest of the file is checked, for the report.
+                self.write = False
+        self._rows(rows, lambda done: progress(done, "Checking rows"))
         if report.stopped:
             valid = report.created + report.updated + report.skipped
             report.created = report.updated = report.skipped = 0
@@ -611,11 +609,11 @@ class _Import:
                 report.warnings.append(summary)
         return report
 
-    def _rows(self, progress: Callable[[int], None]) -> None:
+    def _rows(self, rows: Iterator[tuple[int, SourceRow]], progress: Callable[[int], None]):
+        """Takes `rows` (numbered from 1) until the file ends or, while writing, an invalid row
+        stops the import."""
         report = self.report
-        for done, row in enumerate(self.source.rows(), start=1):
-            if row.number in self.invalid_rows:
-                continue  # counted and listed by the first pass
+        for done, row in rows:
             try:
                 self._row(row)
             except _RowErrors as errors:
@@ -634,7 +632,6 @@ class _Import:
 
     def _failed(self, row: SourceRow, problems: list) -> None:
         self.report.failed += 1
-        self.invalid_rows.add(row.number)
         for field, message in problems:
             self.report.add_error(row.number, field, message)
 
@@ -647,9 +644,7 @@ class _Import:
         purchase, warranty = self._purchase_from(values)
         if not _blank(values.get("id")):
             given_id = purchase["id"]
-            if not self.write:
-                self.given_ids[Purchase].add(given_id)
-            elif given_id in self.foreign_ids[Purchase]:
+            if given_id in self.foreign_ids[Purchase]:
                 purchase["id"] = self.replaced_ids.setdefault(given_id, uuid.uuid4())
                 if warranty is not None:  # it was made for the id the file gave
                     warranty["purchase_id"] = purchase["id"]
@@ -662,11 +657,8 @@ class _Import:
         )  # fmt: skip
         if target is None and _blank(values.get("id")):
             target = self.by_key.get(key)
-        if warranty is not None and not _blank((values.get("warranty") or {}).get("id")):
-            if not self.write:
-                self.given_ids[Warranty].add(warranty["id"])
-            elif warranty["id"] in self.foreign_ids[Warranty]:
-                warranty["id"] = uuid.uuid4()
+        if warranty is not None and warranty["id"] in self.foreign_ids[Warranty]:
+            warranty["id"] = uuid.uuid4()
         if target is not None and self.options.on_duplicate == "skip":
             self.report.skipped += 1
             return
@@ -738,8 +730,7 @@ class _Import:
         for field, choices in PURCHASE_CHOICES.items():
             if purchase[field] not in choices:
                 problems.append((field, _choice_message(field, purchase[field])))
-        if not self.write:
-            PURCHASE_RULES.check(purchase, problems, self.label)
+        PURCHASE_RULES.check(purchase, problems, self.label)
         warranty = None
         raw_warranty = values.get("warranty")
         if raw_warranty is not None and purchase["purchase_date"] is not None:
@@ -788,7 +779,7 @@ class _Import:
             )
         elif warranty["warranty_type"] == WarrantyType.LIFETIME:
             warranty["warranty_end"] = None
-        if not self.write and not any(field.startswith(label("")) for field, _ in problems):
+        if not any(field.startswith(label("")) for field, _ in problems):
             WARRANTY_RULES.check(warranty, problems, label)
             # The rules between fields (an end, not before the start) are the model's. One
             # instance serves every row (building a model instance per row is slow), and it

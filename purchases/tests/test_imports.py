@@ -160,6 +160,29 @@ def test_one_bad_row_stops_everything_and_the_report_names_its_line_and_field(us
     assert counts(user) == (0, 0, 0, 0)
 
 
+def test_a_bad_row_after_batches_were_written_undoes_them_and_every_problem_is_listed(user):
+    # Batches of two: rows 2 to 5 are written before row 6 stops the import; rows 7 and 8 are
+    # still checked, so the report lists row 8 too and counts row 7 among the valid ones.
+    rows = [f"Item {n},{n},2026-01-0{n},Shop {n},2027-01-01\n" for n in range(1, 5)]
+    text = (
+        "product_name,price,purchase_date,retailer,warranty_end\n" + "".join(rows)
+        + "Bad,x,2026-01-05,Shop 5,\n" + "Fine,6,2026-01-06,,\n" + "Worse,7,someday,,\n"
+    )  # fmt: skip
+    report = import_purchases(
+        owner=user, data=text.encode(), file_format="csv", options=ImportOptions(),
+        batch_size=2,
+    )  # fmt: skip
+
+    assert report.stopped
+    assert [(error["row"], error["field"]) for error in report.errors] == [
+        (6, "price"), (8, "purchase_date"),
+    ]  # fmt: skip
+    assert (report.created, report.failed) == (0, 2)
+    assert report.warnings == ["2 rows have problems, so nothing was imported. Fix them, or "
+                               "import partially to import the other 5 alone."]  # fmt: skip
+    assert counts(user) == (0, 0, 0, 0)
+
+
 def test_partial_writes_the_valid_rows_and_reports_the_others(user):
     text = (
         "product_name,price,purchase_date,currency_code,status\n"
@@ -438,7 +461,7 @@ def test_an_import_killed_half_way_leaves_nothing_written(user):
     batches_saved = []
 
     def progress(done, total, *, stage):
-        if stage == "Saving" and done > 10:
+        if stage == "Importing rows" and done:  # after each batch of three
             batches_saved.append(done)
             if len(batches_saved) == 3:
                 # By now three batches of three purchases (with their warranties and
@@ -475,7 +498,7 @@ def test_an_import_in_the_background_is_a_job_whose_result_is_the_report(user):
             "message": "“x” is not a price: write it as 1234.56 or 1,234.56.",
         }
     ]
-    assert (job.progress_done, job.progress_total) == (4, 4)  # two rows checked, two saved
+    assert (job.progress_done, job.progress_total) == (2, 2)  # both rows read once
     assert Purchase.objects.filter(owner=user).count() == 1
 
 
