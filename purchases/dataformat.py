@@ -21,10 +21,13 @@ CSV_COLUMNS = (
 # followed by one of these gets one more: "=1" <-> "'=1", "'=1" <-> "''=1"; "'Tis" stays as is.
 _NEEDS_ESCAPE = re.compile(r"'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+# The characters such a cell can begin with.
+_ESCAPE_STARTS = frozenset("'=+-@\t\r")
 
 
 def escape_cell(text: str) -> str:
-    return f"'{text}" if _NEEDS_ESCAPE.match(text) else text
+    # The first test is the cheap one: an export writes every cell of every row.
+    return f"'{text}" if text[:1] in _ESCAPE_STARTS and _NEEDS_ESCAPE.match(text) else text
 
 
 def unescape_cell(text: str) -> str:

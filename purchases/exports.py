@@ -17,6 +17,7 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import content_disposition_header
 
 from accounts.schemas import API_PREFERENCE_KEYS
@@ -32,7 +33,7 @@ from purchases.dataformat import (
 )
 from purchases.models import Attachment
 from purchases.selectors import PurchaseFilters, purchase_list
-from spends.queries import uuid_as_text, uuid_text
+from spends.queries import StoredText, uuid_as_text, uuid_text
 from warranties.status import days_remaining, warranty_status
 
 # Purchases fetched per query, with one more query for their attachments: all the rows an
@@ -46,13 +47,24 @@ CHUNK_CHARS = 64 * 1024
 Progress = Callable[[int], None]
 
 
-def utc_timestamp(value: datetime.datetime) -> str:
-    """ISO 8601 in UTC, to the microsecond, so that an import keeps the very same instant."""
+def utc_timestamp(value: datetime.datetime | str) -> str:
+    """ISO 8601 in UTC, to the microsecond, so that an import keeps the very same instant:
+    2026-01-30T12:00:00.123456Z. `value` is an aware datetime, or a timestamp as SQLite stores
+    it (spends.queries.StoredText)."""
+    if isinstance(value, str):
+        if len(value) in (19, 26) and value[10] == " ":  # "2026-01-30 12:00:00[.123456]", UTC
+            return f"{value[:10]}T{value[11:]}Z"
+        value = parse_datetime(value)
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=datetime.UTC)
     return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
-def _date(value: datetime.date | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _date(value: datetime.date | str | None) -> str | None:
+    """ISO 8601 (2026-01-30); `value` may be a date as SQLite stores it (StoredText)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
 
 
 # What an export reads of each purchase and its warranty, as plain values rather than model
@@ -60,17 +72,23 @@ def _date(value: datetime.date | None) -> str | None:
 # attachments through related managers made an export three times slower (18 s against 5 s
 # for 100,000 purchases).
 PURCHASE_VALUES = (
-    "product_name", "price", "currency_code", "status", "purchase_date", "retailer__name",
-    "brand__name", "serial_number", "model_number", "order_number", "notes", "created_at",
-    "updated_at",
+    "product_name", "price", "currency_code", "status", "retailer__name", "brand__name",
+    "serial_number", "model_number", "order_number", "notes",
 )  # fmt: skip
 WARRANTY_VALUES = tuple(
-    f"warranty__{name}"
-    for name in (
-        "warranty_start", "warranty_end", "warranty_type", "voided", "provider", "notes",
-        "created_at", "updated_at",
-    )
-)  # fmt: skip
+    f"warranty__{name}" for name in ("warranty_end", "warranty_type", "voided", "provider", "notes")
+)
+# The dates and times that are only written out, read as text where the database keeps them as
+# text (spends.queries.StoredText), under these names. (A warranty's end stays a date: its
+# status is worked out from it.)
+STORED_TEXTS = {
+    "purchase_day": "purchase_date",
+    "created": "created_at",
+    "updated": "updated_at",
+    "warranty_start_day": "warranty__warranty_start",
+    "warranty_created": "warranty__created_at",
+    "warranty_updated": "warranty__updated_at",
+}
 # The ids, read as text (spends.queries.uuid_as_text), under these names.
 PURCHASE_IDS = {
     "purchase_uuid": "id",
@@ -80,8 +98,9 @@ PURCHASE_IDS = {
 }
 ATTACHMENT_VALUES = ("kind", "filename", "content_type", "size", "sha256", "created_at")
 
-# A purchase as read for the export: PURCHASE_VALUES, WARRANTY_VALUES and PURCHASE_IDS by name
-# (the ids as their canonical text), and for the JSON export its "attachments".
+# A purchase as read for the export: PURCHASE_VALUES, WARRANTY_VALUES, STORED_TEXTS and
+# PURCHASE_IDS by name (the ids as their canonical text), and for the JSON export its
+# "attachments".
 PurchaseRow = dict[str, Any]
 
 
@@ -95,10 +114,11 @@ def export_purchases(
     characters in a search, on PostgreSQL) then answers as an error response rather than
     cutting a download short after its headers were sent."""
     ids = {name: uuid_as_text(field) for name, field in PURCHASE_IDS.items()}
+    texts = {name: StoredText(field) for name, field in STORED_TEXTS.items()}
     # The list's count of attachments says which purchases to look their attachments up for.
     counted = ("attachment_count",) if attachments else ()
     queryset = purchase_list(owner, filters).values(
-        *PURCHASE_VALUES, *WARRANTY_VALUES, *counted, **ids
+        *PURCHASE_VALUES, *WARRANTY_VALUES, *counted, **ids, **texts
     )
     rows = map(_with_id_texts, queryset.iterator(chunk_size=ROWS_PER_QUERY))
     first = next(rows, None)
@@ -141,7 +161,7 @@ def warranty_record(row: PurchaseRow, today: datetime.date) -> dict | None:
         "id": row["warranty_uuid"],
         "purchase_id": row["purchase_uuid"],
         "product_name": row["product_name"],
-        "warranty_start": row["warranty__warranty_start"].isoformat(),
+        "warranty_start": _date(row["warranty_start_day"]),
         "warranty_end": _date(end),
         "warranty_type": row["warranty__warranty_type"],
         "status": warranty_status(voided=voided, warranty_end=end, today=today).value,
@@ -149,8 +169,8 @@ def warranty_record(row: PurchaseRow, today: datetime.date) -> dict | None:
         "provider": row["warranty__provider"],
         "notes": row["warranty__notes"],
         "days_remaining": days_remaining(warranty_end=end, today=today),
-        "created_at": utc_timestamp(row["warranty__created_at"]),
-        "updated_at": utc_timestamp(row["warranty__updated_at"]),
+        "created_at": utc_timestamp(row["warranty_created"]),
+        "updated_at": utc_timestamp(row["warranty_updated"]),
     }
 
 
@@ -166,7 +186,7 @@ def purchase_record(row: PurchaseRow, today: datetime.date) -> dict:
         "price": row["price"],
         "currency_code": row["currency_code"],
         "status": row["status"],
-        "purchase_date": row["purchase_date"].isoformat(),
+        "purchase_date": _date(row["purchase_day"]),
         "retailer_id": row["retailer_uuid"],
         "retailer_name": row["retailer__name"],
         "brand_id": row["brand_uuid"],
@@ -178,8 +198,8 @@ def purchase_record(row: PurchaseRow, today: datetime.date) -> dict:
         "warranty": warranty_record(row, today),
         # Counted from the attachments listed beside it, so that the two always agree.
         "attachment_count": len(attachments),
-        "created_at": utc_timestamp(row["created_at"]),
-        "updated_at": utc_timestamp(row["updated_at"]),
+        "created_at": utc_timestamp(row["created"]),
+        "updated_at": utc_timestamp(row["updated"]),
         "attachments": [
             {
                 "id": uuid_text(attachment["attachment_uuid"]),
@@ -214,7 +234,7 @@ def csv_row(row: PurchaseRow, today: datetime.date) -> list[str]:
         f"{row['price']:.2f}",
         row["currency_code"],
         row["status"],
-        row["purchase_date"].isoformat(),
+        _date(row["purchase_day"]),
         row["retailer__name"] or "",
         row["brand__name"] or "",
         row["serial_number"],
@@ -228,14 +248,14 @@ def csv_row(row: PurchaseRow, today: datetime.date) -> list[str]:
         end = row["warranty__warranty_end"]
         status = warranty_status(voided=row["warranty__voided"], warranty_end=end, today=today)
         cells += [
-            row["warranty__warranty_start"].isoformat(),
+            _date(row["warranty_start_day"]),
             _date(end) or "",
             row["warranty__warranty_type"],
             status.value,
             row["warranty__provider"],
             row["warranty__notes"],
         ]
-    cells += [utc_timestamp(row["created_at"]), utc_timestamp(row["updated_at"])]
+    cells += [utc_timestamp(row["created"]), utc_timestamp(row["updated"])]
     return [escape_cell(cell) for cell in cells]
 
 

@@ -1,6 +1,6 @@
 """Query shapes that more than one app's selectors use."""
 
-from django.db.models import CharField, Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Count, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
 
 
@@ -32,3 +32,19 @@ def uuid_text(value: str | None) -> str | None:
     if value is None or len(value) == 36:
         return value
     return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+
+
+class StoredText(Func):
+    """A date or timestamp column read for writing out as text (an export). SQLite stores them
+    as ISO 8601 text (timestamps in UTC, "2026-01-30 12:00:00[.123456]"), and this reads that
+    text: parsing it into objects only to write them out again was a sixth of a CSV export's
+    time on SQLite. Other engines' drivers hand over date and datetime objects, cheaply made,
+    and get the column as it is; the writer takes either."""
+
+    template = "%(expressions)s"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="CAST(%(expressions)s AS text)", **extra_context
+        )

@@ -202,6 +202,38 @@ def test_a_json_purchase_says_what_the_api_says_about_it(api_client, user, lapto
         assert json.loads(json.dumps(item, default=float)) == shown
 
 
+def test_times_on_the_whole_second_and_dates_are_written_in_both_exports(api_client, user):
+    whole_second = datetime.datetime(2025, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)
+    purchase = PurchaseFactory(owner=user, purchase_date=datetime.date(2025, 1, 31),
+                               created_at=whole_second)  # fmt: skip
+    WarrantyFactory(purchase=purchase, warranty_start=datetime.date(2025, 2, 1),
+                    created_at=whole_second + datetime.timedelta(microseconds=1))  # fmt: skip
+
+    [item] = json_export(api_client)["purchases"]
+    [row] = csv_export(api_client)
+    assert (item["purchase_date"], item["created_at"]) == ("2025-01-31", "2025-03-04T05:06:07Z")
+    assert (item["warranty"]["warranty_start"], item["warranty"]["created_at"]) == (
+        "2025-02-01", "2025-03-04T05:06:07.000001Z",
+    )  # fmt: skip
+    assert (row["purchase_date"], row["warranty_start"], row["created_at"]) == (
+        "2025-01-31", "2025-02-01", "2025-03-04T05:06:07Z",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "stored, written",
+    [
+        ("2025-03-04 05:06:07", "2025-03-04T05:06:07Z"),
+        ("2025-03-04 05:06:07.000100", "2025-03-04T05:06:07.000100Z"),
+        # Not as Django writes it, but still the same instant.
+        ("2025-03-04T07:06:07+02:00", "2025-03-04T05:06:07Z"),
+        ("2025-03-04 05:06", "2025-03-04T05:06:00Z"),
+    ],
+)
+def test_a_timestamp_read_as_stored_text_is_written_as_the_same_instant(stored, written):
+    assert exports.utc_timestamp(stored) == written
+
+
 @pytest.mark.parametrize(
     "price", ["0.10", "0.00", "1234.50", "19.99", "99999999.99", "12345678.91", "0.01"]
 )
