@@ -79,10 +79,17 @@ class PurchaseFilterForm(forms.Form):
             retailers if retailers is not None else catalog_names(owner, Retailer)
         )
         self.brand_choices = brands if brands is not None else catalog_names(owner, Brand)
-        self.fields["retailer"].choices = [("", "Any retailer"), *self.retailer_choices]
-        self.fields["brand"].choices = [("", "Any brand"), *self.brand_choices]
-        # The owner's currencies take a pass over every purchase: they are looked up only when
-        # a currency is given (to check it) or the select is drawn; the htmx table needs neither.
+        # Lists are checked item by item when they are set; given lazily, the hundreds of
+        # retailers and brands are gone through only when a value is checked or the select is
+        # drawn, and the htmx table needs neither for an unfiltered list.
+        self.fields["retailer"].choices = functools.cache(
+            lambda: [("", "Any retailer"), *self.retailer_choices]
+        )
+        self.fields["brand"].choices = functools.cache(
+            lambda: [("", "Any brand"), *self.brand_choices]
+        )
+        # The owner's currencies are looked up only when a currency is given (to check it) or
+        # the select is drawn; the htmx table needs neither.
         self.fields["currency"].choices = functools.cache(
             lambda: [("", "Any currency"), *((code, code) for code in purchase_currencies(owner))]
         )

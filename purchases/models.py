@@ -121,6 +121,11 @@ class Purchase(OwnedModel):
     def __str__(self) -> str:
         return self.product_name
 
+    @property
+    def ordered(self) -> bool:
+        """Ordered, not yet received (what the status badge shows)."""
+        return self.status == PurchaseStatus.ORDERED
+
     def clean_fields(self, exclude=None) -> None:
         # Trim before the field checks, so that "   " counts as empty.
         self.product_name = (self.product_name or "").strip()

@@ -2,7 +2,8 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 
 from accounts.selectors import today_for
@@ -108,14 +109,28 @@ def purchase_count(owner) -> int:
 
 
 def purchase_currencies(owner) -> list[str]:
-    """Every currency the owner has purchases in, most used first."""
-    rows = (
-        Purchase.objects.filter(owner=owner)
-        .values("currency_code")
-        .annotate(n=Count("*"))
-        .order_by("-n", "currency_code")
+    """Every currency the owner has purchases in, in alphabetical order (as the currency filter
+    lists them).
+
+    A loose index scan: each step asks the index that starts with (owner, currency) for the
+    next currency after the last one found, so the query costs one index probe per currency
+    however many purchases there are (a GROUP BY read every purchase: 15-45 ms for 100,000).
+    The same SQL runs on SQLite and PostgreSQL."""
+    table = connection.ops.quote_name(Purchase._meta.db_table)
+    owner_column = connection.ops.quote_name(Purchase._meta.get_field("owner").column)
+    code_column = connection.ops.quote_name(Purchase._meta.get_field("currency_code").column)
+    sql = (
+        f"WITH RECURSIVE currencies(code) AS ("
+        f" SELECT MIN({code_column}) FROM {table} WHERE {owner_column} = %s"
+        f" UNION ALL"
+        f" SELECT (SELECT MIN(p.{code_column}) FROM {table} p"
+        f" WHERE p.{owner_column} = %s AND p.{code_column} > currencies.code)"
+        f" FROM currencies WHERE currencies.code IS NOT NULL"
+        f") SELECT code FROM currencies WHERE code IS NOT NULL ORDER BY code"
     )
-    return [row["currency_code"] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [owner.pk, owner.pk])
+        return [code for (code,) in cursor.fetchall()]
 
 
 def attachment_list(owner, purchase_id) -> QuerySet[Attachment]:

@@ -1,8 +1,12 @@
 """The shortcuts that keep the inventory fast write exactly what the slower way wrote: selects
-written in Python (spends/templatetags/form_widgets.py) and row links made from one reversed URL
-each (purchases.views.RowLinks)."""
+written in Python (spends/templatetags/form_widgets.py), row links made from one reversed URL
+each (purchases.views.RowLinks), rows formatted in Python (purchases.views.inventory_row), and
+the lists behind the filters (currencies, retailers, brands)."""
 
+import datetime
+import re
 import uuid
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -11,12 +15,18 @@ from django.template import engines
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Preferences
+from catalog.models import Brand, Retailer
+from catalog.selectors import catalog_names
 from catalog.tests.factories import BrandFactory, RetailerFactory
 from purchases.forms import PurchaseFilterForm, PurchaseForm
 from purchases.models import PurchaseStatus
-from purchases.tests.factories import PurchaseFactory
+from purchases.selectors import purchase_currencies
+from purchases.tests.factories import AttachmentFactory, PurchaseFactory
 from purchases.views import RowLinks
 from spends.templatetags import form_widgets
+from spends.templatetags.formatting import date_text
+from warranties.tests.factories import WarrantyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +167,99 @@ def test_each_row_links_to_its_own_purchase(user_client, user):
         assert f'href="/inventory/{purchase.id}/delete"' in body
     assert f'action="/inventory/{first.id}/receive"' in body
     assert f'action="/inventory/{second.id}/receive"' not in body
+
+
+def test_the_currency_filter_lists_the_owners_currencies_alphabetically(
+    user_client, user, other_user
+):
+    for code in ("USD", "USD", "USD", "JPY", "JPY", "EUR"):
+        PurchaseFactory(owner=user, currency_code=code)
+    PurchaseFactory(owner=other_user, currency_code="GBP")
+    assert purchase_currencies(user) == ["EUR", "JPY", "USD"]
+    assert purchase_currencies(other_user) == ["GBP"]
+    body = user_client.get("/inventory").content.decode()
+    select = re.search(r'<select name="currency".*?</select>', body, re.S).group()
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "EUR", "JPY", "USD"]
+
+
+def test_an_owner_without_purchases_has_no_currencies(user, other_user):
+    PurchaseFactory(owner=other_user, currency_code="GBP")
+    assert purchase_currencies(user) == []
+
+
+def test_catalog_names_are_the_owners_ids_as_text_sorted_by_name(user, other_user):
+    zeta = BrandFactory(owner=user, name="zeta")
+    acme = BrandFactory(owner=user, name="Acme")
+    BrandFactory(owner=other_user, name="Theirs")
+    shop = RetailerFactory(owner=user, name=AWKWARD)
+    assert catalog_names(user, Brand) == [(str(acme.id), "Acme"), (str(zeta.id), "zeta")]
+    assert catalog_names(user, Retailer) == [(str(shop.id), AWKWARD)]
+
+
+def test_date_text_writes_what_the_user_date_tag_writes():
+    tag = engines["django"].from_string("{% user_date value %}")
+    moment = datetime.datetime(2026, 1, 30, 23, 30, tzinfo=datetime.UTC)
+    for date_format in ("short", "DD/MM/YYYY", "YYYY-MM-DD"):
+        preferences = Preferences(date_format=date_format)
+        for value in (datetime.date(2026, 3, 4), moment, None):
+            written = tag.render({"value": value, "preferences": preferences})
+            assert date_text(value, date_format) == written
+
+
+def table_row(body: str, purchase) -> str:
+    return re.search(rf'<tr id="purchase-{purchase.id}".*?</tr>', body, re.S).group()
+
+
+def test_a_row_shows_its_purchase_formatted_for_the_user(user_client, user):
+    Preferences.objects.update_or_create(user=user, defaults={"date_format": "DD/MM/YYYY"})
+    retailer = RetailerFactory(owner=user, name=AWKWARD)
+    purchase = PurchaseFactory(
+        owner=user, product_name=AWKWARD, retailer=retailer, price=Decimal("1234.5"),
+        currency_code="EUR", purchase_date=datetime.date(2026, 1, 15), status="ORDERED",
+    )  # fmt: skip
+    WarrantyFactory(purchase=purchase, voided=True)
+    AttachmentFactory(purchase=purchase)
+    row = table_row(user_client.get("/inventory").content.decode(), purchase)
+    escaped = "Tom &amp; Jerry&#x27;s &lt;b&gt;&quot;best&quot;&lt;/b&gt;"
+    assert row.count(escaped) == 7  # the link, the retailer twice, four labels
+    assert f"Mark {escaped} received" in row and AWKWARD not in row
+    assert ">€1,234.50</td>" in row
+    assert row.count("15/01/2026") == 2
+    assert 'aria-label="No brand"' in row and 'aria-label="No retailer"' not in row
+    assert row.count('data-status="VOIDED"') == 2 and "warranty-days" not in row
+    assert '</i> 1<span class="visually-hidden"> attachment</span>' in row
+
+
+def test_a_rows_warranty_days_are_shown(user_client, user):
+    purchase = PurchaseFactory(owner=user, purchase_date=datetime.date.today())
+    WarrantyFactory(purchase=purchase, warranty_end=datetime.date.today())
+    row = table_row(user_client.get("/inventory").content.decode(), purchase)
+    assert row.count('data-status="EXPIRING_SOON"') == 2
+    assert row.count('data-testid="warranty-days">ends today</span>') == 2
+    assert '0<span class="visually-hidden"> attachments</span>' in row
+
+
+def test_the_row_swapped_in_after_mark_received_is_the_tables_row(user_client, user):
+    purchase = PurchaseFactory(owner=user, status="ORDERED", brand=BrandFactory(owner=user))
+    WarrantyFactory(purchase=purchase)
+    response = user_client.post(
+        f"/inventory/{purchase.id}/receive",
+        headers={"HX-Request": "true", "HX-Target": f"purchase-{purchase.id}"},
+    )
+    assert response.status_code == 200
+    swapped = response.content.decode().strip()  # the row, then its toast out of band
+    assert swapped.startswith(f'<tr id="purchase-{purchase.id}"')
+    assert "mark-received" not in table_row(swapped, purchase)
+    assert table_row(swapped, purchase) == table_row(
+        user_client.get("/inventory").content.decode(), purchase
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status, shown", [("ORDERED", "Ordered"), ("RECEIVED", "Received")])
+def test_the_detail_page_shows_the_status_badge_of_the_purchase(user_client, user, status, shown):
+    purchase = PurchaseFactory(owner=user, status=status)
+    body = user_client.get(reverse("purchase_detail", args=[purchase.id])).content.decode()
+
+    [badge] = re.findall(r'data-testid="status-badge">(.*?)</span>', body)
+    assert badge.endswith(f"</i> {shown}")

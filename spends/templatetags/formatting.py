@@ -19,11 +19,18 @@ FORMAT_EXAMPLE_DATE = datetime.date(2026, 1, 30)
 @register.simple_tag(takes_context=True)
 def user_date(context, value) -> str:
     """A date in the signed-in user's date format."""
+    return date_text(value, _date_format(context))
+
+
+def date_text(value, date_format: str) -> str:
+    """What `{% user_date value %}` writes for a user whose format is `date_format`: a moment as
+    its date in the current time zone, nothing for no date. For a view that formats many dates
+    at once (the inventory's rows)."""
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
-    return format_date(value, _date_format(context))
+    return format_date(value, date_format)
 
 
 @register.simple_tag(takes_context=True)
