@@ -593,6 +593,8 @@ class _Import:
             except _Stopped:
                 # Rolled back; the rest of the file is checked, for the report.
                 self.write = False
+        # A dry run's rows, or what is left after an invalid row stopped the writing (nothing,
+        # once a whole file was written).
         self._rows(rows, lambda done: progress(done, "Checking rows"))
         if report.stopped:
             valid = report.created + report.updated + report.skipped
