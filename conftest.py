@@ -69,6 +69,17 @@ def backups_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_remembered_figures():
+    """Each test starts with no remembered analytics figures (analytics/versions.py): a test
+    database emptied between tests starts the data versions again."""
+    from django.core.cache import caches
+
+    from analytics.versions import FIGURES_CACHE
+
+    caches[FIGURES_CACHE].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose (about 0.3 s a password); the tests create
     # hundreds of users and check what a login does, not how strong the hash is.

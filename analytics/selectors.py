@@ -20,6 +20,9 @@ cents half-even; percentages are rounded to one decimal, half-even too.
 
 "Today" is the owner's local date (accounts.selectors.today_for); months are `YYYY-MM`, oldest
 first, the current month (in the owner's time zone) last.
+
+The functions marked `@remembered` are answered from a cache until the owner's data or today's
+date change (analytics/versions.py); the floor of their cost is then one indexed row read.
 """
 
 import dataclasses
@@ -43,6 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, Trim
 
 from accounts.selectors import preferences_for, today_for
+from analytics.versions import remembered
 from purchases.models import Purchase, PurchaseStatus
 from purchases.selectors import purchase_list
 from spends.currencies import CURRENCIES
@@ -252,6 +256,7 @@ def owner_purchases(owner, currency_code: str, *, months: int | None = None) -> 
 # Spending -------------------------------------------------------------------------------------
 
 
+@remembered
 def spending_by_month(
     owner, *, months: int = 12, currency: str | None = None
 ) -> list[MonthSpending]:
@@ -282,6 +287,7 @@ def spending_by_month(
     ]
 
 
+@remembered
 def spending_by_period(
     owner, *, start: datetime.date, end: datetime.date, currency: str | None = None
 ) -> PeriodSpending:
@@ -305,6 +311,7 @@ def spending_by_period(
     )
 
 
+@remembered
 def currency_totals(owner) -> list[CurrencyTotal]:
     """One total per currency the owner has purchases in, most used first. One query."""
     rows = (
@@ -323,6 +330,7 @@ def currency_totals(owner) -> list[CurrencyTotal]:
     ]
 
 
+@remembered
 def summary(owner, *, currency: str | None = None) -> SpendingSummary:
     """The dashboard's figures in one currency (one aggregate query), and the total of every
     currency the owner has (one grouped query). "This month" and "this year" are the calendar
@@ -356,6 +364,7 @@ def summary(owner, *, currency: str | None = None) -> SpendingSummary:
     )
 
 
+@remembered
 def ordered_count(owner, *, currency: str | None = None) -> int:
     """How many purchases in one currency are still on order (the dashboard's card); the same
     figure as `summary(...).ordered_count`, without the rest of the summary's sums."""
@@ -366,6 +375,7 @@ def ordered_count(owner, *, currency: str | None = None) -> int:
 # Warranties -----------------------------------------------------------------------------------
 
 
+@remembered
 def warranty_timeline(owner, *, months: int = 12) -> list[WarrantyMonth]:
     """Active, expired and expiring-soon warranties for each of the last `months` months.
 
@@ -419,6 +429,7 @@ def warranty_timeline(owner, *, months: int = 12) -> list[WarrantyMonth]:
     return [WarrantyMonth(month=month_label(first), **timeline[first]) for first in firsts]
 
 
+@remembered
 def warranty_summary(owner) -> WarrantySummary:
     """How many warranties the owner has in each status today, and how many expire soon.
     One aggregate query, with the conditions of warranties.status."""
@@ -443,6 +454,7 @@ def warranty_summary(owner) -> WarrantySummary:
 # Retailers, brands, products ------------------------------------------------------------------
 
 
+@remembered
 def purchase_shares(
     owner, relation: str, currency: str | None, months: int | None = None
 ) -> list[dict]:
@@ -508,6 +520,7 @@ def by_brand(owner, *, currency: str | None = None, months: int | None = None) -
     ]
 
 
+@remembered
 def top_products(
     owner, *, limit: int = 10, currency: str | None = None, months: int | None = None
 ) -> list[TopProduct]:

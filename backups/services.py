@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
+from analytics.versions import versions_bumped_at_end
 from backups import dump
 from backups.archive import (
     FORMAT_NAME,
@@ -407,8 +408,9 @@ def archive_restore(archive: Archive, *, using: str = "default", progress: Progr
     progress(0, 0, stage="Replacing the data")
     try:
         with bulk_writing(using), transaction.atomic(using=using):
-            # Every purchase is replaced: the search index is built again once they all are.
-            with search_index_deferred(using, rebuild=True):
+            # Every purchase is replaced: the search index is built again once they all are, and
+            # everyone's analytics figures are computed again.
+            with search_index_deferred(using, rebuild=True), versions_bumped_at_end(using):
                 _replace_data(archive, using, progress)
             _check_restored(archive, using, progress)
     except BaseException:

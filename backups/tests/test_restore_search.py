@@ -27,7 +27,7 @@ def assert_the_index_keeps_following_writes(owner) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            triggers = {name for (name,) in cursor.fetchall()}
+            triggers = {name for (name,) in cursor.fetchall() if name.startswith(SQLITE_TABLE)}
         assert triggers == {f"{SQLITE_TABLE}_{event}" for event in SQLITE_TRIGGERS}
     later = PurchaseFactory(owner=owner, product_name="Written afterwards, quince")
     assert found(owner, "quince") == {"Written afterwards, quince"}
