@@ -11,9 +11,9 @@ statuses and "this month" move with the date), and computed again only when eith
 The version is kept by triggers in the database, on every table the figures read (WATCHED):
 any insert, update or delete of an owner's rows, by whatever path (the pages, the API, the
 admin, an import, a restore, a shell), adds one to that owner's version in the same
-transaction. Each process keeps its own cache (settings.CACHES["figures"]); the version is
-read from the database on every call (one indexed row), so a change made through one process is
-seen by all at once.
+transaction (on PostgreSQL at its commit, see PENDING). Each process keeps its own cache
+(settings.CACHES["figures"]); the version is read from the database on every call (one indexed
+row), so a change made through one process is seen by all at once.
 
 Figures are remembered only outside transactions (in autocommit). Inside one, the figures may
 include writes that are not committed yet and may be rolled back, after which the version
@@ -137,21 +137,30 @@ def _bump_sql(owners: str) -> str:
     )
 
 
+# PostgreSQL: the owners a statement changed are noted in this table, and their versions bumped
+# by a deferred trigger on it, at the commit. Bumped at once, an owner's version row would stay
+# locked from a transaction's first write to its end, so two transactions of one owner that
+# each changed a row the other then wanted would deadlock (deleting a purchase, whose warranty
+# goes first, while the purchase is edited); at the commit a transaction waits for nothing else.
+PENDING = f"{VERSIONS}_pending"
+
+
 def _postgres_function(column: str) -> str:
-    return f"{VERSIONS}_bump_by_{column}"
+    return f"{VERSIONS}_note_by_{column}"
 
 
 def _postgres_function_sql(column: str) -> str:
     """The statement triggers' function, for tables whose owner is in `column`: the owners of
-    the rows the statement changed (its transition tables) have their versions bumped; after a
-    TRUNCATE, whose rows went is unknown, so everyone's are."""
+    the rows the statement changed (its transition tables) are noted for the commit; after a
+    TRUNCATE, whose rows went is unknown, so everyone's versions are bumped."""
     changed = {
-        "INSERT": f"SELECT DISTINCT {column} AS owner FROM new_rows",
-        "UPDATE": f"SELECT {column} AS owner FROM old_rows UNION SELECT {column} FROM new_rows",
-        "DELETE": f"SELECT DISTINCT {column} AS owner FROM old_rows",
+        "INSERT": f"SELECT DISTINCT {column} FROM new_rows",
+        "UPDATE": f"SELECT {column} FROM old_rows UNION SELECT {column} FROM new_rows",
+        "DELETE": f"SELECT DISTINCT {column} FROM old_rows",
     }
     branches = " ELSIF ".join(
-        f"TG_OP = '{operation}' THEN {_bump_sql(owners)};" for operation, owners in changed.items()
+        f"TG_OP = '{operation}' THEN INSERT INTO {PENDING} (owner_id) {owners};"
+        for operation, owners in changed.items()
     )
     return (
         f"CREATE OR REPLACE FUNCTION {_postgres_function(column)}() RETURNS trigger"
@@ -161,8 +170,17 @@ def _postgres_function_sql(column: str) -> str:
 
 
 def postgres_statements() -> list[str]:
-    """A trigger function per owner column, and the statement triggers of each watched table."""
-    statements = [_postgres_function_sql(column) for column in _owner_columns()]
+    """The table of owners noted and its deferred trigger, a trigger function per owner column,
+    and the statement triggers of each watched table."""
+    statements = [
+        f"CREATE TABLE {PENDING} (owner_id bigint NOT NULL)",
+        f"CREATE OR REPLACE FUNCTION {PENDING}_bump() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN {_bump_sql('SELECT NEW.owner_id AS owner')};"
+        f" DELETE FROM {PENDING} WHERE ctid = NEW.ctid; RETURN NULL; END $$",
+        f"CREATE CONSTRAINT TRIGGER {PENDING}_bump AFTER INSERT ON {PENDING}"
+        f" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {PENDING}_bump()",
+        *(_postgres_function_sql(column) for column in _owner_columns()),
+    ]
     transitions = {
         "insert": "REFERENCING NEW TABLE AS new_rows",
         "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -224,3 +242,5 @@ def triggers_drop(schema_editor) -> None:
                 )
         for column in _owner_columns():
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {_postgres_function(column)}()")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {PENDING}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {PENDING}_bump()")

@@ -242,3 +242,44 @@ def test_a_restore_that_fails_leaves_the_triggers_working(user, monkeypatch):
     assert total(user) == Decimal("10.00")
     PurchaseFactory(owner=user, price=Decimal("1.00"))
     assert total(user) == Decimal("11.00")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+def test_two_writers_of_one_owner_wait_for_each_other_rather_than_deadlock(user):
+    """One deletes a purchase (its warranty first), the other edits the purchase meanwhile: the
+    edit waits for nothing, and the delete waits for the edit's commit. Had the versions been
+    bumped at once, the delete would hold the owner's version row that the edit waits for, and
+    wait itself for the edited purchase: a deadlock, and one of them failed."""
+    import threading
+
+    import psycopg
+
+    purchase = PurchaseFactory(owner=user)
+    warranty = WarrantyFactory(owner=user, purchase=purchase)
+    version = data_version(user)
+    settings = connection.settings_dict
+    params = {
+        "dbname": settings["NAME"], "user": settings["USER"], "host": settings["HOST"],
+        "port": settings["PORT"] or None, "password": settings["PASSWORD"] or None,
+    }  # fmt: skip
+    errors = []
+
+    def edit():
+        try:
+            with psycopg.connect(**params) as editor:
+                editor.execute(
+                    "UPDATE purchases_purchase SET notes = 'edited' WHERE id = %s", [purchase.pk]
+                )
+        except psycopg.Error as error:
+            errors.append(error)
+
+    with psycopg.connect(**params) as deleter:
+        deleter.execute("DELETE FROM warranties_warranty WHERE id = %s", [warranty.pk])
+        editing = threading.Thread(target=edit)
+        editing.start()
+        editing.join(timeout=5)
+        deleter.execute("DELETE FROM purchases_purchase WHERE id = %s", [purchase.pk])
+    assert errors == []
+    assert not editing.is_alive()
+    assert not Purchase.objects.filter(pk=purchase.pk).exists()
+    assert data_version(user) > version
