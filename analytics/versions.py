@@ -1,5 +1,5 @@
-"""Analytics figures remembered between requests, and the version of an owner's data that tells
-when they are stale.
+"""Analytics figures (and the totals of the purchase list) remembered between requests, and the
+version of an owner's data that tells when they are stale.
 
 The figures of the dashboard and of /api/analytics add up every purchase or warranty of the
 owner: at 100,000 purchases a retailers or brands breakdown reads 60,000 index entries (about
@@ -29,11 +29,14 @@ a block that writes many rows at once (a restore) runs inside `versions_bumped_a
 import contextlib
 import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
+from django.db.models import QuerySet
 
 from accounts.selectors import today_for
 from analytics.models import DataVersion
@@ -60,33 +63,51 @@ def data_version(owner) -> int:
     return next(iter(version), 0)
 
 
+def _remembered(owner, name: str, arguments: str, compute: Callable[[], Any]) -> Any:
+    """What `compute()` answers, from the cache when it was computed under the same owner's data
+    version and date (see the module's description), `name` and `arguments` (a text that tells
+    apart everything else the answer depends on)."""
+    if transaction.get_connection().in_atomic_block:
+        return compute()
+    key = ":".join(
+        (
+            name,
+            str(owner.pk),
+            str(data_version(owner)),
+            today_for(owner).isoformat(),
+            hashlib.sha256(arguments.encode()).hexdigest()[:32],
+        )
+    )
+    cache = caches[FIGURES_CACHE]
+    answer = cache.get(key)
+    if answer is None:
+        answer = compute()
+        cache.set(key, answer, FIGURES_TIMEOUT)
+    return answer
+
+
 def remembered(selector):
-    """Answers `selector(owner, ...)` from the figures cache when the owner's data and today's
-    date are what they were when it was computed (see the module's description)."""
+    """Answers `selector(owner, ...)` from the figures cache (`_remembered`)."""
     name = f"{selector.__module__}.{selector.__qualname__}"
 
     @functools.wraps(selector)
     def answer(owner, *args, **kwargs):
-        if transaction.get_connection().in_atomic_block:
-            return selector(owner, *args, **kwargs)
-        arguments = repr((args, sorted(kwargs.items()))).encode()
-        key = ":".join(
-            (
-                name,
-                str(owner.pk),
-                str(data_version(owner)),
-                today_for(owner).isoformat(),
-                hashlib.sha256(arguments).hexdigest()[:32],
-            )
-        )
-        cache = caches[FIGURES_CACHE]
-        figures = cache.get(key)
-        if figures is None:
-            figures = selector(owner, *args, **kwargs)
-            cache.set(key, figures, FIGURES_TIMEOUT)
-        return figures
+        arguments = repr((args, sorted(kwargs.items())))
+        return _remembered(owner, name, arguments, lambda: selector(owner, *args, **kwargs))
 
     return answer
+
+
+def remembered_count(owner, rows: QuerySet) -> int:
+    """How many rows the query `rows` finds (a list's total, for its pages), from the figures
+    cache (`_remembered`), told apart by its SQL and parameters (the dates of a warranty-status
+    filter among them). Only for queries that read nothing but the WATCHED tables. Counting a
+    list of 100,000 purchases took 4-8 ms of each page of it."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a query that finds nothing by its very shape, with no SQL to run
+        return rows.count()
+    return _remembered(owner, "count", repr((sql, params)), rows.count)
 
 
 @contextlib.contextmanager

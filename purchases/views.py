@@ -26,6 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.selectors import preferences_for, today_for
 from accounts.views import render_settings
+from analytics.versions import remembered_count
 from catalog.models import Brand, Retailer
 from catalog.selectors import catalog_names
 from jobs.models import Job
@@ -228,7 +229,11 @@ def inventory(request: HtmxHttpRequest) -> HttpResponse:
     brands = catalog_names(owner, Brand)
     filter_form = PurchaseFilterForm(request.GET, owner=owner, retailers=retailers, brands=brands)
     filters = filter_form.filters()
-    page = paginate(request.GET, purchase_list(owner, filters))
+    page = paginate(
+        request.GET,
+        purchase_list(owner, filters),
+        count=lambda purchases: remembered_count(owner, purchases),
+    )
     page.page_obj.object_list = _table_rows(
         page.page_obj.object_list,
         today=today_for(owner),

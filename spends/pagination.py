@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -27,11 +28,17 @@ class SkipLimitPagination(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params) -> dict:
+    def paginate_queryset(
+        self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params
+    ) -> dict:
         skip, limit = pagination.skip, pagination.limit
         return {
             "items": list(queryset[skip : skip + limit]),
-            "total": self._items_count(queryset),
+            "total": self.total(queryset, request),
             "skip": skip,
             "limit": limit,
         }
+
+    def total(self, queryset: QuerySet, request: HttpRequest) -> int:
+        """How many items the whole list holds."""
+        return self._items_count(queryset)

@@ -2,7 +2,9 @@
 bad values fall back to defaults rather than erroring (a bookmark with ?page=999 shows the last
 page)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 
@@ -33,11 +35,33 @@ def page_size_from(query, default: int = PAGE_SIZES[0]) -> int:
     return size if size in PAGE_SIZES else default
 
 
-def paginate(query, object_list, *, page_size: int | None = None) -> ListPage:
+class _CountedPaginator(Paginator):
+    """A paginator that has the list's length from `count(object_list)`."""
+
+    def __init__(self, object_list, per_page, *, count: Callable[[object], int]):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count(self.object_list)
+
+
+def paginate(
+    query,
+    object_list,
+    *,
+    page_size: int | None = None,
+    count: Callable[[object], int] | None = None,
+) -> ListPage:
     """`query` is request.GET. `object_list` should be ordered (with a unique last key) so that
-    pages neither repeat nor skip rows."""
+    pages neither repeat nor skip rows. `count(object_list)`, when given, says how long the list
+    is (a remembered count, say) instead of the list's own count()."""
     size = page_size or page_size_from(query)
-    paginator = Paginator(object_list, size)
+    if count is None:
+        paginator = Paginator(object_list, size)
+    else:
+        paginator = _CountedPaginator(object_list, size, count=count)
     page_obj = paginator.get_page(query.get("page"))
     numbers = [
         None if number == Paginator.ELLIPSIS else number

@@ -283,3 +283,24 @@ def test_two_writers_of_one_owner_wait_for_each_other_rather_than_deadlock(user)
     assert not editing.is_alive()
     assert not Purchase.objects.filter(pk=purchase.pk).exists()
     assert data_version(user) > version
+
+
+def test_the_purchase_lists_totals_follow_changes_and_filters(user, api_client, client):
+    PurchaseFactory(owner=user, status="RECEIVED")
+    PurchaseFactory(owner=user, status="ORDERED")
+    client.force_login(user)
+
+    def totals():
+        listed = api_client.get("/api/purchases").json()["total"]
+        ordered = api_client.get("/api/purchases?status=ORDERED").json()["total"]
+        page = client.get("/inventory").context["page_obj"].paginator.count
+        return listed, ordered, page
+
+    assert totals() == (2, 1, 2)
+    first = queries(lambda: api_client.get("/api/purchases?currency_code=USD"))
+    # The total remembered: its count is not run again, for any page of the same list.
+    assert queries(lambda: api_client.get("/api/purchases?currency_code=USD&skip=1")) == first - 1
+    PurchaseFactory(owner=user, status="ORDERED")
+    assert totals() == (3, 2, 3)
+    Purchase.objects.filter(owner=user, status="ORDERED").delete()
+    assert totals() == (1, 0, 1)
