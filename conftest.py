@@ -70,11 +70,11 @@ def backups_dir(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _no_remembered_figures():
-    """Each test starts with no remembered analytics figures (analytics/versions.py): a test
+    """Each test starts with no remembered analytics figures (accounts/versions.py): a test
     database emptied between tests starts the data versions again."""
     from django.core.cache import caches
 
-    from analytics.versions import FIGURES_CACHE
+    from accounts.versions import FIGURES_CACHE
 
     caches[FIGURES_CACHE].clear()
 

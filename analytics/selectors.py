@@ -22,7 +22,7 @@ cents half-even; percentages are rounded to one decimal, half-even too.
 first, the current month (in the owner's time zone) last.
 
 The functions marked `@remembered` are answered from a cache until the owner's data or today's
-date change (analytics/versions.py); the floor of their cost is then one indexed row read.
+date change (accounts/versions.py); the floor of their cost is then one indexed row read.
 """
 
 import dataclasses
@@ -46,7 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, Trim
 
 from accounts.selectors import preferences_for, today_for
-from analytics.versions import remembered
+from accounts.versions import remembered
 from purchases.models import Purchase, PurchaseStatus
 from purchases.selectors import purchase_list
 from spends.currencies import CURRENCIES

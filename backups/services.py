@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from analytics.versions import versions_bumped_at_end
+from accounts.versions import versions_bumped_at_end
 from backups import dump
 from backups.archive import (
     FORMAT_NAME,

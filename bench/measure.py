@@ -49,7 +49,7 @@ class Read:
     floor: Callable
     kind: str = "api"  # "api": bearer token; "page": signed in; "htmx": a partial of a page
     # Each request right after a change to the owner's data, so that the analytics figures it
-    # shows are computed again rather than remembered (analytics/versions.py).
+    # shows are computed again rather than remembered (accounts/versions.py).
     after_change: bool = False
 
 
@@ -161,7 +161,7 @@ def timed(
 
 def changer(user) -> Callable[[], None]:
     """A change to the owner's data, as small as one can be (a purchase's notes written again
-    as they are): the database counts it (analytics/versions.py), so the analytics figures
+    as they are): the database counts it (accounts/versions.py), so the analytics figures
     read after it are computed again."""
     from django.db.models import F
 

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce, Lower
 
+from accounts.versions import remembered
 from catalog.models import Brand, CatalogEntry, Retailer
 from spends.errors import NotFound
 from spends.queries import related_count, uuid_as_text, uuid_text
@@ -25,9 +26,11 @@ def purchase_count_expression(model: CatalogModel) -> Coalesce:
     return related_count(Purchase.objects.all(), model._meta.model_name)
 
 
+@remembered
 def catalog_names(owner, model: CatalogModel) -> list[tuple[str, str]]:
     """(id, name) of each of the owner's retailers or brands, sorted by name: what a choice
-    list needs, without the purchase counts."""
+    list needs, without the purchase counts. Remembered until the owner's data change (the
+    inventory and the purchase form read hundreds of names on each request)."""
     entries = model.objects.filter(owner=owner).order_by(Lower("name"), "id")
     # The ids read as text: no UUID built and written out again for each of hundreds of ids.
     return [(uuid_text(entry_id), name)

@@ -6,7 +6,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.pagination import paginate
 
-from analytics.versions import remembered_count
+from accounts.versions import remembered_count
 from jobs.schemas import JobOut
 from purchases.dataformat import FORMAT_NAME, FORMAT_VERSION
 from purchases.downloads import attachment_response
@@ -58,7 +58,7 @@ def filters_from(query: PurchaseFilterQuery) -> PurchaseFilters:
 
 class PurchaseListPagination(SkipLimitPagination):
     """The list's total is remembered until the owner's data change (4-8 ms a page at 100,000
-    purchases): analytics.versions.remembered_count."""
+    purchases): accounts.versions.remembered_count."""
 
     def total(self, queryset, request) -> int:
         return remembered_count(request.auth, queryset)

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.selectors import preferences_for, today_for
+from accounts.versions import remembered_count
 from accounts.views import render_settings
-from analytics.versions import remembered_count
 from catalog.models import Brand, Retailer
 from catalog.selectors import catalog_names
 from jobs.models import Job

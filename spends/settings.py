@@ -88,7 +88,7 @@ DATABASES = {"default": config.database("DATABASE_URL", DATA_DIR / "db.sqlite3")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Each process's own memory. "figures": the analytics figures, filed under the owner's data
-# version (analytics/versions.py), so a cache that another process made stale is never read.
+# version (accounts/versions.py), so a cache that another process made stale is never read.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": {

@@ -1,4 +1,4 @@
-"""Remembered analytics figures (analytics/versions.py): answered from the cache while the
+"""Remembered analytics figures (accounts/versions.py): answered from the cache while the
 owner's data and date stay the same, computed again as soon as either changes, whatever wrote
 the change. These tests run outside a test transaction (figures are only remembered in
 autocommit), on each engine the suite runs on."""
@@ -11,10 +11,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import DataVersion
 from accounts.services import preferences_update
+from accounts.versions import WATCHED, data_version, trigger_name
 from analytics import selectors
-from analytics.models import DataVersion
-from analytics.versions import WATCHED, data_version, trigger_name
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import RetailerFactory
 from purchases.models import Purchase

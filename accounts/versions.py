@@ -1,12 +1,14 @@
-"""Analytics figures (and the totals of the purchase list) remembered between requests, and the
-version of an owner's data that tells when they are stale.
+"""Reads of an account's data remembered between requests (the analytics figures, the purchase
+list's totals, the retailer and brand names of the choice lists), and the version of the
+account's data that tells when they are stale.
 
 The figures of the dashboard and of /api/analytics add up every purchase or warranty of the
 owner: at 100,000 purchases a retailers or brands breakdown reads 60,000 index entries (about
 0.1 s), and the dashboard runs ten such queries. They change only when the owner's data does,
 so a selector marked `@remembered` is answered from a cache, filed under the owner's data
-version (analytics.models.DataVersion) and today's date in the owner's time zone (warranty
+version (accounts.models.DataVersion) and today's date in the owner's time zone (warranty
 statuses and "this month" move with the date), and computed again only when either changed.
+Only reads of the WATCHED tables may be remembered.
 
 The version is kept by triggers in the database, on every table the figures read (WATCHED):
 any insert, update or delete of an owner's rows, by whatever path (the pages, the API, the
@@ -38,8 +40,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
+from accounts.models import DataVersion
 from accounts.selectors import today_for
-from analytics.models import DataVersion
 
 FIGURES_CACHE = "figures"
 # Figures are computed again at least this often (they are filed under today's date anyway).
