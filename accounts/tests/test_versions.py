@@ -304,3 +304,19 @@ def test_the_purchase_lists_totals_follow_changes_and_filters(user, api_client, 
     assert totals() == (3, 2, 3)
     Purchase.objects.filter(owner=user, status="ORDERED").delete()
     assert totals() == (1, 0, 1)
+
+
+def test_the_choice_lists_names_follow_new_and_renamed_retailers(user, api_client):
+    from catalog.selectors import catalog_names
+
+    store = RetailerFactory(owner=user, name="Corner Shop")
+    assert [name for _, name in catalog_names(user, Retailer)] == ["Corner Shop"]
+    assert queries(lambda: catalog_names(user, Retailer)) == 1  # the version alone
+    response = api_client.post(
+        "/api/retailers", {"name": "Big Store"}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert [name for _, name in catalog_names(user, Retailer)] == ["Big Store", "Corner Shop"]
+    Retailer.objects.filter(pk=store.pk).update(name="Another Shop")
+    assert [name for _, name in catalog_names(user, Retailer)] == ["Another Shop", "Big Store"]
+    assert catalog_names(user, Brand) == []
