@@ -263,3 +263,21 @@ def test_the_detail_page_shows_the_status_badge_of_the_purchase(user_client, use
 
     [badge] = re.findall(r'data-testid="status-badge">(.*?)</span>', body)
     assert badge.endswith(f"</i> {shown}")
+
+
+def test_a_select_written_before_is_written_again_for_another_value_or_other_choices(user):
+    """Selects are kept once written (form_widgets._WRITTEN_SELECTS), by all that makes them."""
+
+    def brand_select(selected: str, names: list[tuple[str, str]]) -> str:
+        form = PurchaseFilterForm(QueryDict(f"brand={selected}"), owner=user, brands=names)
+        return form_widgets.bootstrap_widget(form["brand"])
+
+    names = [("a", "Acme"), ("b", "Bolt")]
+    first = brand_select("a", names)
+    assert '<option value="a" selected>Acme</option>' in first
+    assert brand_select("a", list(names)) == first
+    assert '<option value="b" selected>Bolt</option>' in brand_select("b", names)
+    renamed = brand_select("a", [("a", "Acme & Sons"), ("b", "Bolt")])
+    assert '<option value="a" selected>Acme &amp; Sons</option>' in renamed
+    assert form_widgets.select_options(names) == form_widgets.select_options(list(names))
+    assert "Acme &amp; Sons" in form_widgets.select_options([("a", "Acme & Sons")])

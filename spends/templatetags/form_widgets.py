@@ -43,6 +43,13 @@ def select_options(choices) -> SafeString:
     """`<option value="…">…</option>` for each (value, label) string pair of `choices`, none
     selected, as a `{% for %}` loop of `<option value="{{ value }}">{{ label }}</option>` wrote
     them: the long lists (every retailer and brand) of a hand-written <select>."""
+    return _options_html(tuple(choices))
+
+
+# The same lists come back on request after request (an owner's retailers and brands): each is
+# written once, and found again by its pairs (hundreds of options a page, 1-2 ms to write).
+@functools.lru_cache(maxsize=256)
+def _options_html(choices: tuple) -> SafeString:
     return mark_safe(
         "".join(
             f'<option value="{_escaped(value)}">{_escaped(label)}</option>'
@@ -121,13 +128,35 @@ def _attributes(attrs: dict) -> str:
     )
 
 
+# Selects written, by everything that makes one (its name, value, attributes and choices): the
+# inventory's filters write the same long ones (every retailer, every brand) on each request.
+_WRITTEN_SELECTS: dict[tuple, SafeString] = {}
+WRITTEN_SELECTS_KEPT = 256
+
+
 def _select_html(field, attrs: dict) -> SafeString:
     """What `field.as_widget(attrs=attrs)` answers for a plain select, by the same steps."""
     widget = field.field.widget
     final_attrs = field.build_widget_attrs(attrs, widget)
     if field.auto_id and "id" not in widget.attrs:
         final_attrs.setdefault("id", field.auto_id)
-    context = widget.get_context(field.html_name, field.value(), final_attrs)["widget"]
+    value = field.value()
+    try:
+        key = (field.html_name, repr(value), tuple(final_attrs.items()), tuple(widget.choices))
+        written = _WRITTEN_SELECTS.get(key)
+    except TypeError:  # something unhashable among them: written each time
+        key = written = None
+    if written is None:
+        written = _write_select(field, widget, value, final_attrs, attrs)
+        if key is not None:
+            if len(_WRITTEN_SELECTS) >= WRITTEN_SELECTS_KEPT:
+                _WRITTEN_SELECTS.clear()
+            _WRITTEN_SELECTS[key] = written
+    return written
+
+
+def _write_select(field, widget, value, final_attrs: dict, attrs: dict) -> SafeString:
+    context = widget.get_context(field.html_name, value, final_attrs)["widget"]
     try:
         parts = [f'<select name="{_text(context["name"])}"{_attributes(context["attrs"])}>']
         for group_name, options, _index in context["optgroups"]:
