@@ -47,7 +47,7 @@ FIGURES_CACHE = "figures"
 # Figures are computed again at least this often (they are filed under today's date anyway).
 FIGURES_TIMEOUT = 24 * 60 * 60
 
-# The tables the figures read, with the column that names the owner of each row.
+# The tables that remembered reads may read, with the column that names the owner of each row.
 WATCHED = (
     ("purchases_purchase", "owner_id"),
     ("warranties_warranty", "owner_id"),
@@ -68,7 +68,7 @@ def data_version(owner) -> int:
 def _remembered(owner, name: str, arguments: str, compute: Callable[[], Any]) -> Any:
     """What `compute()` answers, from the cache when it was computed under the same owner's data
     version and date (see the module's description), `name` and `arguments` (a text that tells
-    apart everything else the answer depends on)."""
+    apart everything else the answer depends on). An answer of None is never remembered."""
     if transaction.get_connection().in_atomic_block:
         return compute()
     key = ":".join(
