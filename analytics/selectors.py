@@ -31,10 +31,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
     DecimalField,
+    F,
     IntegerField,
     Min,
     Q,
@@ -463,22 +465,26 @@ def purchase_shares(
     sorted by count, then total, both descending, then name (ignoring case; the group without
     a name last). One query."""
     currency_code = resolve_currency(owner, currency)
+    purchases = owner_purchases(owner, currency_code, months=months)
+    name = f"{relation}__name"
+    if connections[purchases.db].vendor == "postgresql":
+        # Grouped by the id alone, the name (one per id) and its sort key taken as aggregates:
+        # with the name among the groups, PostgreSQL cannot tell there are only a few hundred,
+        # and sorted 70,000 joined rows on disk to group them (brands 73 → 30 ms). SQLite, the
+        # other way round, scans its covering index only when the name is among the groups.
+        groups = purchases.values(relation).annotate(name=Min(name), sort_name=Min(Lower(name)))
+    else:
+        groups = purchases.values(relation, name=F(name)).annotate(sort_name=Lower(name))
     rows = list(
-        owner_purchases(owner, currency_code, months=months)
-        .values(relation, f"{relation}__name")
-        .annotate(count=row_count(), total_spent=money_sum())
-        .order_by(
-            "-count",
-            "-total_spent",
-            Lower(f"{relation}__name").asc(nulls_last=True),
-            relation,
+        groups.annotate(count=row_count(), total_spent=money_sum()).order_by(
+            "-count", "-total_spent", F("sort_name").asc(nulls_last=True), relation
         )
     )
     whole = sum(row["count"] for row in rows)
     return [
         {
             "id": row[relation],
-            "name": row[f"{relation}__name"],
+            "name": row["name"],
             "count": row["count"],
             "percentage": percentage(row["count"], whole),
             "total_spent": row["total_spent"],
