@@ -266,7 +266,7 @@ def test_the_detail_page_shows_the_status_badge_of_the_purchase(user_client, use
 
 
 def test_a_select_written_before_is_written_again_for_another_value_or_other_choices(user):
-    """Selects are kept once written (form_widgets._WRITTEN_SELECTS), by all that makes them."""
+    """Selects are kept once written (form_widgets._kept), by all that makes them."""
 
     def brand_select(selected: str, names: list[tuple[str, str]]) -> str:
         form = PurchaseFilterForm(QueryDict(f"brand={selected}"), owner=user, brands=names)

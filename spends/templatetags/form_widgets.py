@@ -3,6 +3,7 @@ plain Django forms."""
 
 import functools
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 import django.forms
@@ -43,19 +44,38 @@ def select_options(choices) -> SafeString:
     """`<option value="…">…</option>` for each (value, label) string pair of `choices`, none
     selected, as a `{% for %}` loop of `<option value="{{ value }}">{{ label }}</option>` wrote
     them: the long lists (every retailer and brand) of a hand-written <select>."""
-    return _options_html(tuple(choices))
-
-
-# The same lists come back on request after request (an owner's retailers and brands): each is
-# written once, and found again by its pairs (hundreds of options a page, 1-2 ms to write).
-@functools.lru_cache(maxsize=256)
-def _options_html(choices: tuple) -> SafeString:
-    return mark_safe(
-        "".join(
-            f'<option value="{_escaped(value)}">{_escaped(label)}</option>'
-            for value, label in choices
-        )
+    choices = tuple(choices)
+    return _kept(
+        ("options", choices),
+        lambda: mark_safe(
+            "".join(
+                f'<option value="{_escaped(value)}">{_escaped(label)}</option>'
+                for value, label in choices
+            )
+        ),
     )
+
+
+# Option lists and selects written, by everything that makes them (for a select: its name,
+# value, attributes and choices): the same long ones (every retailer, every brand) come back on
+# request after request, hundreds of options a page that took 1-2 ms to write.
+_WRITTEN: dict[tuple, SafeString] = {}
+WRITTEN_KEPT = 512
+
+
+def _kept(key: tuple, write: Callable[[], SafeString]) -> SafeString:
+    """What `write()` answers, written once per `key` (written each time when the key cannot
+    be hashed; all forgotten once WRITTEN_KEPT are kept)."""
+    try:
+        written = _WRITTEN.get(key)
+    except TypeError:
+        return write()
+    if written is None:
+        written = write()
+        if len(_WRITTEN) >= WRITTEN_KEPT:
+            _WRITTEN.clear()
+        _WRITTEN[key] = written
+    return written
 
 
 def _escaped(value) -> str:
@@ -128,12 +148,6 @@ def _attributes(attrs: dict) -> str:
     )
 
 
-# Selects written, by everything that makes one (its name, value, attributes and choices): the
-# inventory's filters write the same long ones (every retailer, every brand) on each request.
-_WRITTEN_SELECTS: dict[tuple, SafeString] = {}
-WRITTEN_SELECTS_KEPT = 256
-
-
 def _select_html(field, attrs: dict) -> SafeString:
     """What `field.as_widget(attrs=attrs)` answers for a plain select, by the same steps."""
     widget = field.field.widget
@@ -141,18 +155,9 @@ def _select_html(field, attrs: dict) -> SafeString:
     if field.auto_id and "id" not in widget.attrs:
         final_attrs.setdefault("id", field.auto_id)
     value = field.value()
-    try:
-        key = (field.html_name, repr(value), tuple(final_attrs.items()), tuple(widget.choices))
-        written = _WRITTEN_SELECTS.get(key)
-    except TypeError:  # something unhashable among them: written each time
-        key = written = None
-    if written is None:
-        written = _write_select(field, widget, value, final_attrs, attrs)
-        if key is not None:
-            if len(_WRITTEN_SELECTS) >= WRITTEN_SELECTS_KEPT:
-                _WRITTEN_SELECTS.clear()
-            _WRITTEN_SELECTS[key] = written
-    return written
+    key = ("select", field.html_name, repr(value), tuple(final_attrs.items()),
+           tuple(widget.choices))  # fmt: skip
+    return _kept(key, lambda: _write_select(field, widget, value, final_attrs, attrs))
 
 
 def _write_select(field, widget, value, final_attrs: dict, attrs: dict) -> SafeString:
