@@ -6,7 +6,6 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.pagination import paginate
 
-from accounts.versions import remembered_count
 from jobs.schemas import JobOut
 from purchases.dataformat import FORMAT_NAME, FORMAT_VERSION
 from purchases.downloads import attachment_response
@@ -34,6 +33,7 @@ from purchases.selectors import (
     attachment_list,
     purchase_get,
     purchase_list,
+    purchase_list_total,
 )
 from purchases.services import (
     attachment_add,
@@ -57,11 +57,10 @@ def filters_from(query: PurchaseFilterQuery) -> PurchaseFilters:
 
 
 class PurchaseListPagination(SkipLimitPagination):
-    """The list's total is remembered until the owner's data change (4-8 ms a page at 100,000
-    purchases): accounts.versions.remembered_count."""
+    """The list's total from purchase_list_total (remembered)."""
 
     def total(self, queryset, request) -> int:
-        return remembered_count(request.auth, queryset)
+        return purchase_list_total(request.auth, queryset)
 
 
 @router.get("", response={200: list[PurchaseOut], 401: dict, 422: dict}, summary="List purchases")

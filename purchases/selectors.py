@@ -7,6 +7,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 
 from accounts.selectors import today_for
+from accounts.versions import remembered_count
 from purchases.models import Attachment, Purchase
 from purchases.search import search_condition
 from spends.errors import NotFound
@@ -106,6 +107,13 @@ def purchase_get(owner, purchase_id) -> Purchase:
 
 def purchase_count(owner) -> int:
     return Purchase.objects.filter(owner=owner).count()
+
+
+def purchase_list_total(owner, purchases: QuerySet[Purchase]) -> int:
+    """How many purchases `purchases` (a `purchase_list`, unpaged) holds: what its pages are out
+    of. Remembered until the owner's data change (accounts.versions.remembered_count): counting
+    100,000 purchases took 4-8 ms of every page."""
+    return remembered_count(owner, purchases)
 
 
 def purchase_currencies(owner) -> list[str]:

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.selectors import preferences_for, today_for
-from accounts.versions import remembered_count
 from accounts.views import render_settings
 from catalog.models import Brand, Retailer
 from catalog.selectors import catalog_names
@@ -53,6 +52,7 @@ from purchases.selectors import (
     purchase_count,
     purchase_get,
     purchase_list,
+    purchase_list_total,
 )
 from spends.errors import ApplicationError, NotFound, PayloadTooLarge
 from spends.forms import add_service_errors, upload_form_status
@@ -232,7 +232,7 @@ def inventory(request: HtmxHttpRequest) -> HttpResponse:
     page = paginate(
         request.GET,
         purchase_list(owner, filters),
-        count=lambda purchases: remembered_count(owner, purchases),
+        count=lambda purchases: purchase_list_total(owner, purchases),
     )
     page.page_obj.object_list = _table_rows(
         page.page_obj.object_list,
