@@ -37,6 +37,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Func,
     IntegerField,
     Min,
     Q,
@@ -463,23 +464,22 @@ def purchase_shares(
     """Purchases in one currency (and of the last `months` months, when given) grouped by their
     retailer or brand (`relation`), those without one together under a `None` id and name;
     sorted by count, then total, both descending, then name (ignoring case; the group without
-    a name last). One query."""
+    a name last). One query (two on SQLite)."""
     currency_code = resolve_currency(owner, currency)
     purchases = owner_purchases(owner, currency_code, months=months)
     name = f"{relation}__name"
-    if connections[purchases.db].vendor == "postgresql":
+    if connections[purchases.db].vendor == "sqlite":
+        rows = _sqlite_shares(purchases, relation)
+    else:
         # Grouped by the id alone, the name (one per id) and its sort key taken as aggregates:
         # with the name among the groups, PostgreSQL cannot tell there are only a few hundred,
-        # and sorted 70,000 joined rows on disk to group them (brands 73 → 30 ms). SQLite, the
-        # other way round, scans its covering index only when the name is among the groups.
+        # and sorted 70,000 joined rows on disk to group them (brands 73 → 30 ms).
         groups = purchases.values(relation).annotate(name=Min(name), sort_name=Min(Lower(name)))
-    else:
-        groups = purchases.values(relation, name=F(name)).annotate(sort_name=Lower(name))
-    rows = list(
-        groups.annotate(count=row_count(), total_spent=money_sum()).order_by(
-            "-count", "-total_spent", F("sort_name").asc(nulls_last=True), relation
+        rows = list(
+            groups.annotate(count=row_count(), total_spent=money_sum()).order_by(
+                "-count", "-total_spent", F("sort_name").asc(nulls_last=True), relation
+            )
         )
-    )
     whole = sum(row["count"] for row in rows)
     return [
         {
@@ -491,6 +491,37 @@ def purchase_shares(
         }
         for row in rows
     ]
+
+
+class _NoIndex(Func):
+    """`+column`: the column's value, which SQLite will not look up or walk in order through an
+    index on the column (its documented way of turning one away)."""
+
+    template = "+%(expressions)s"
+
+
+def _sqlite_shares(purchases: QuerySet[Purchase], relation: str) -> list[dict]:
+    """purchase_shares' groups on SQLite. Grouped by the column, SQLite walks the (owner,
+    retailer or brand) index in order and reads every purchase for its currency and price (98
+    ms at 70,000 purchases); grouped by `+column`, it scans the index that holds them all
+    (37 ms). The few hundred names are read afterwards: joined into the grouping, they cost
+    each purchase a look-up (25 ms more)."""
+    field = Purchase._meta.get_field(relation)
+    groups = list(
+        purchases.values(group=_NoIndex(relation, output_field=field.target_field))
+        .annotate(count=row_count(), total_spent=money_sum())
+        .order_by()
+    )
+    ids = [group["group"] for group in groups if group["group"] is not None]
+    names = dict(field.related_model.objects.filter(pk__in=ids).values_list("pk", "name"))
+    rows = [
+        {relation: group["group"], "name": names.get(group["group"]), "count": group["count"],
+         "total_spent": group["total_spent"]}
+        for group in groups
+    ]  # fmt: skip
+    rows.sort(key=lambda row: (-row["count"], -row["total_spent"], row["name"] is None,
+                               (row["name"] or "").lower(), str(row[relation] or "")))  # fmt: skip
+    return rows
 
 
 def by_retailer(

@@ -588,8 +588,8 @@ class _Import:
         for purchase_id, *fields in existing.iterator(chunk_size=5000):
             self._remember(purchase_id, _natural_key(*fields))
         self.creates: dict[uuid.UUID, tuple[dict, dict | None]] = {}
-        # Where the purchases go while the rows are written (run).
-        self.purchase_rows: RowStream | None = None
+        # Where the new purchases and warranties go while the rows are written (run).
+        self.new_rows: RowStream | None = None
         self.warranty_probe = Warranty(owner=owner)
         self.updates: dict[uuid.UUID, tuple[dict, dict | None | bool]] = {}
 
@@ -614,7 +614,7 @@ class _Import:
                     bulk_writing(),
                     transaction.atomic(),
                     search_index_deferred(),
-                    RowStream(Purchase) as self.purchase_rows,
+                    RowStream() as self.new_rows,
                 ):
                     self._rows(rows, lambda done: progress(done, "Importing rows"))
                     if report.stopped:
@@ -849,10 +849,10 @@ class _Import:
             if self.creates:
                 creates = self.creates.values()
                 # The warranties before their purchases (foreign keys are checked at commit), so
-                # that the purchases' COPY is left open while the next batch is read (RowStream).
-                self.purchase_rows.end()
-                insert_rows(Warranty, [warranty for _, warranty in creates if warranty])
-                self.purchase_rows.write([purchase for purchase, _ in creates])
+                # that on PostgreSQL the purchases' COPY, the larger, is the one left open while
+                # the next batch is read (RowStream).
+                self.new_rows.write(Warranty, [warranty for _, warranty in creates if warranty])
+                self.new_rows.write(Purchase, [purchase for purchase, _ in creates])
             if self.updates:
                 self._write_updates()
         self.creates.clear()

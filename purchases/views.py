@@ -156,23 +156,25 @@ def inventory_row(
     badge_html: Callable[[str], str],
 ) -> dict:
     """What a table row (inventory.html#purchase-row) writes, each value formatted here once by
-    the helpers the templates' tags use, and text escaped once: per-row tags, includes and
-    lookups on the model were most of the table's time. A dict, which the template language
-    reads fastest. `badge_html(status)`: templates/warranties/status_badge.html for a status."""
+    the helpers the templates' tags use, and escaped once: per-row tags, includes and lookups
+    on the model were most of the table's time, and the template writes the id and the links
+    several times a row (a value escaped already is written as it is). A dict, which the
+    template language reads fastest. `badge_html(status)`:
+    templates/warranties/status_badge.html for a status."""
     badge = warranty_badge(getattr(purchase, "warranty", None), today)
     return {
-        "id": str(purchase.id),
+        "id": escape(purchase.id),
         "product_name": escape(purchase.product_name),
         "retailer": escape(purchase.retailer.name) if purchase.retailer_id else None,
         "brand": escape(purchase.brand.name) if purchase.brand_id else None,
-        "price": money(purchase.price, purchase.currency_code),
+        "price": escape(money(purchase.price, purchase.currency_code)),
         "ordered": purchase.ordered,
-        "purchase_date": date_text(purchase.purchase_date, date_format),
-        "created": date_text(purchase.created_at, date_format),
+        "purchase_date": escape(date_text(purchase.purchase_date, date_format)),
+        "created": escape(date_text(purchase.created_at, date_format)),
         "warranty_badge": badge_html(badge.status),
-        "warranty_detail": badge.detail,
+        "warranty_detail": escape(badge.detail) if badge.detail else "",
         "attachment_count": purchase.attachment_count,
-        "links": vars(links),
+        "links": {name: escape(url) for name, url in vars(links).items()},
     }
 
 

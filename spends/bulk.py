@@ -1,6 +1,10 @@
 """Writing many rows at once, fast, on either database engine."""
 
 import contextlib
+import decimal
+import json
+import queue
+import threading
 from collections.abc import Iterator
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
@@ -66,6 +70,12 @@ class _Table:
         self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
         self.fields = fields
 
+        # SQLite (RowStream): the rows as one parameter, a JSON array of arrays of their values.
+        # One statement for any number of rows (a statement with a placeholder a value would be
+        # prepared, and kept in the connection's cache, for every number of rows).
+        values = ", ".join(f"json_extract(value, '$[{place}]')" for place in range(len(fields)))
+        self.json_insert_sql = f"INSERT INTO {table} ({columns}) SELECT {values} FROM json_each(?)"
+
     def params(self, rows: list[dict]) -> list[list]:
         """The rows' values, prepared by their fields."""
         preparers = [(field.attname, _preparer(field, self.db)) for field in self.fields]
@@ -102,54 +112,150 @@ def _preparer(field: models.Field, db):
 _UNKNOWN = object()
 
 
-class RowStream:
-    """Batches of new rows of one model, written as insert_rows writes them, inside a transaction
-    (a block). On PostgreSQL a batch's COPY is left open once its rows are sent, rather than
-    waited for: the server inserts them (with their indexes, about half of what a 100,000-row
-    import took) while the caller works out the next batch, on another core. The COPY ends,
-    waiting for the server, at `end()`, before any statement Django runs on the connection
-    meanwhile (a query, a progress report) and at the end of the block (cancelled by an error).
-    What bypasses Django's cursors (insert_rows' own COPY) must come after `end()`: psycopg
-    holds the connection's lock while a COPY is open."""
+def _json_value(value):
+    """A prepared value JSON has no type for: a decimal, as the sqlite3 adapter Django registers
+    writes it (text, which the column's numeric affinity reads as a number)."""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} values cannot be written by RowStream on SQLite.")
 
-    def __init__(self, model, *, using: str | None = None):
-        self.model = model
+
+class RowStream:
+    """Batches of new rows, written as insert_rows writes them, inside a transaction (a block),
+    while the caller works out the next batch: the database inserts them (with their indexes,
+    about half of what a 100,000-row import takes) on another core.
+
+    - PostgreSQL: a batch's COPY is left open once its rows are sent. One table at a time: a
+      batch of another table ends it first.
+    - SQLite: a thread of the stream's own runs each batch as one statement on the same
+      connection, its rows a JSON array: the sqlite3 module lets go of Python's lock while
+      SQLite runs a statement. A statement a row (executemany) would not do: the thread would
+      wait for the lock again after every row.
+
+    The rows written so far are waited for at `end()`, before any statement Django runs on the
+    connection meanwhile (a query, a progress report), and at the end of the block (where an
+    error drops what is still waiting). A row the database refuses raises its error there, or
+    at the next `write`. What bypasses Django's cursors must come after `end()`: psycopg holds
+    the connection's lock while a COPY is open, and SQLite's thread may be using it."""
+
+    # SQLite: batches waiting for the thread, at most.
+    SQLITE_QUEUE = 4
+
+    def __init__(self, *, using: str | None = None):
         self.using = using
+        self.tables: dict[type, _Table] = {}
+        # PostgreSQL: the COPY left open, and the model it is for.
         self.open_copy: contextlib.ExitStack | None = None
+        self.copy_model = None
+        # SQLite: the thread, what it is to run, and the error that stopped it.
+        self.writer: threading.Thread | None = None
+        self.statements: queue.Queue = queue.Queue(maxsize=self.SQLITE_QUEUE)
+        self.failure: BaseException | None = None
+        # After an error, the statements still waiting are not run.
+        self.dropping = False
 
     def __enter__(self) -> "RowStream":
-        self.table = _Table(self.model, self.using)
-        self.overlaps = self.table.db.vendor == "postgresql"
-        self.wrapper = self.table.db.execute_wrapper(self._end_first)
+        self.db = connections[self.using or DEFAULT_DB_ALIAS]
+        self.wrapper = self.db.execute_wrapper(self._end_first)
         self.wrapper.__enter__()
         return self
 
     def __exit__(self, *error) -> None:
         self.wrapper.__exit__(None, None, None)
-        self._end(error)
+        try:
+            if error[0] is None:
+                self.end()
+        finally:
+            self._stop_writer()
+            self._end_copy(error)
 
-    def write(self, rows: list[dict]) -> None:
-        if not self.overlaps:
-            insert_rows(self.model, rows, using=self.using)
-            return
+    def _table(self, model) -> "_Table":
+        if model not in self.tables:
+            self.tables[model] = _Table(model, self.using)
+        return self.tables[model]
+
+    def write(self, model, rows: list[dict]) -> None:
         if not rows:
             return
-        if self.open_copy is None:
-            self.open_copy = contextlib.ExitStack()
-            cursor = self.open_copy.enter_context(self.table.db.cursor())
-            self.copy = self.open_copy.enter_context(cursor.copy(self.table.copy_sql))
-        for row in self.table.params(rows):
-            self.copy.write_row(row)
+        table = self._table(model)
+        if self.db.vendor == "sqlite":
+            self._sqlite_write(table, rows)
+        elif self.db.vendor == "postgresql":
+            self._copy_write(model, table, rows)
+        else:
+            insert_rows(model, rows, using=self.using)
 
     def end(self) -> None:
         """Waits for the rows written so far to be in."""
-        self._end((None, None, None))
-
-    def _end(self, error: tuple) -> None:
-        if self.open_copy is not None:
-            open_copy, self.open_copy = self.open_copy, None
-            open_copy.__exit__(*error)
+        self._wait_for_writer()
+        self._end_copy((None, None, None))
 
     def _end_first(self, execute, sql, params, many, context):
         self.end()
         return execute(sql, params, many, context)
+
+    # PostgreSQL ------------------------------------------------------------------------------
+
+    def _copy_write(self, model, table: "_Table", rows: list[dict]) -> None:
+        if self.copy_model is not model:
+            self.end()
+        if self.open_copy is None:
+            self.open_copy = contextlib.ExitStack()
+            cursor = self.open_copy.enter_context(self.db.cursor())
+            self.copy = self.open_copy.enter_context(cursor.copy(table.copy_sql))
+            self.copy_model = model
+        for row in table.params(rows):
+            self.copy.write_row(row)
+
+    def _end_copy(self, error: tuple) -> None:
+        if self.open_copy is not None:
+            open_copy, self.open_copy, self.copy_model = self.open_copy, None, None
+            open_copy.__exit__(*error)
+
+    # SQLite ----------------------------------------------------------------------------------
+
+    def _sqlite_write(self, table: "_Table", rows: list[dict]) -> None:
+        self._raise_failure()
+        # Prepared here: that is Python's work.
+        values = json.dumps(table.params(rows), ensure_ascii=False, default=_json_value)
+        if self.writer is None:
+            self.db.ensure_connection()
+            self.writer = threading.Thread(target=self._run_statements, daemon=True)
+            self.writer.start()
+        self.statements.put((table.json_insert_sql, [values]))
+
+    def _run_statements(self) -> None:
+        """The thread: runs the statements in order, until told to stop (None). After an error
+        it runs no more of them; the caller's thread raises it."""
+        cursor = self.db.connection.cursor()
+        while True:
+            statement = self.statements.get()
+            try:
+                if statement is None:
+                    cursor.close()
+                    return
+                if self.failure is None and not self.dropping:
+                    with self.db.wrap_database_errors:
+                        cursor.execute(*statement)
+            except BaseException as error:  # noqa: BLE001 - raised in the caller's thread
+                self.failure = error
+            finally:
+                self.statements.task_done()
+
+    def _stop_writer(self) -> None:
+        """Ends the thread, dropping the statements it has not run yet (after an error)."""
+        if self.writer is not None:
+            self.dropping = True
+            self.statements.put(None)
+            self.writer.join()
+            self.writer, self.failure, self.dropping = None, None, False
+
+    def _wait_for_writer(self) -> None:
+        if self.writer is not None:
+            self.statements.join()
+            self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        # Raised again at every later wait: the rows after it were not written.
+        if self.failure is not None:
+            raise self.failure

@@ -410,6 +410,25 @@ def test_retailers_tied_on_count_and_total_sort_by_name(api_client, user):
     assert [row["percentage"] for row in rows] == [Decimal("33.3")] * 3
 
 
+def test_purchases_without_a_brand_come_after_the_brands_they_tie_with(api_client, user):
+    for brand in [
+        None,
+        BrandFactory(owner=user, name="Érable"),
+        BrandFactory(owner=user, name="eagle"),
+    ]:
+        PurchaseFactory(owner=user, price=Decimal("3.00"), brand=brand, retailer=None)
+    PurchaseFactory(owner=user, price=Decimal("1.00"), brand=BrandFactory(owner=user, name="Zinc"))
+
+    rows = body(api_client.get("/api/analytics/brands"))
+
+    assert [(row["brand_name"], row["count"], row["total_spent"]) for row in rows] == [
+        ("eagle", 1, Decimal("3.00")),
+        ("Érable", 1, Decimal("3.00")),
+        (None, 1, Decimal("3.00")),
+        ("Zinc", 1, Decimal("1.00")),
+    ]
+
+
 def test_top_products(api_client, purchases):
     response = api_client.get("/api/analytics/top-products?limit=3")
 

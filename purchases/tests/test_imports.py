@@ -12,7 +12,6 @@ from accounts.models import Preferences
 from catalog.models import Brand, Retailer
 from catalog.tests.factories import RetailerFactory
 from jobs.models import Job, JobState
-from purchases import imports
 from purchases.imports import (
     ImportFileError,
     ImportOptions,
@@ -21,6 +20,7 @@ from purchases.imports import (
 )
 from purchases.models import PRICE_MESSAGES, Purchase
 from purchases.tests.factories import PurchaseFactory
+from spends.bulk import RowStream
 from spends.errors import PayloadTooLarge
 from warranties.models import Warranty
 from warranties.tests.factories import WarrantyFactory
@@ -517,15 +517,15 @@ def test_a_job_that_fails_says_why_and_leaves_the_data_as_it_was(user, monkeypat
         "product_name,price,purchase_date,warranty_end,retailer\nTV,500,2026-01-01,2028-01-01,New\n"
     )
 
-    real_insert = imports.insert_rows
+    real_write = RowStream.write
 
-    def insert_until_disk_full(model, rows, **options):
-        if model is Warranty:
+    def write_then_disk_full(stream, model, rows):
+        real_write(stream, model, rows)
+        if model is Purchase:
             raise OSError("No space left on device")
-        real_insert(model, rows, **options)
 
-    # The retailer and the purchases are written first; the warranties' write then fails.
-    monkeypatch.setattr(imports, "insert_rows", insert_until_disk_full)
+    # The retailer, the warranty and the purchase are written; then the disk is full.
+    monkeypatch.setattr(RowStream, "write", write_then_disk_full)
     job = import_in_background(
         owner=user, filename="tv.csv", data=text.encode(), file_format="csv",
         options=ImportOptions(),

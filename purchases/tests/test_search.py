@@ -18,8 +18,7 @@ from purchases.search import (
 from purchases.selectors import PurchaseFilters, purchase_list
 from purchases.services import purchase_update
 from purchases.tests.factories import PurchaseFactory
-from spends.bulk import insert_rows
-from warranties.models import Warranty
+from spends.bulk import RowStream, insert_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -158,14 +157,14 @@ def test_imported_purchases_are_found_and_updated_ones_found_by_their_new_text(u
 
 def test_an_import_that_fails_while_writing_leaves_the_index_as_it_was(user, monkeypatch):
     PurchaseFactory(owner=user, product_name="Walnut lamp")
-    real_insert = imports.insert_rows
+    real_write = RowStream.write
 
-    def fail_on_warranties(model, rows, **options):
-        if model is Warranty:
+    def write_then_disk_full(stream, model, rows):
+        real_write(stream, model, rows)
+        if model is Purchase:
             raise OSError("No space left on device")
-        real_insert(model, rows, **options)
 
-    monkeypatch.setattr(imports, "insert_rows", fail_on_warranties)
+    monkeypatch.setattr(RowStream, "write", write_then_disk_full)
     text = "product_name,price,purchase_date,warranty_end\nWalnut desk,120,2026-01-02,2028-01-02\n"
 
     with pytest.raises(OSError):
