@@ -135,6 +135,47 @@ def test_a_select_with_templates_of_its_own_is_left_to_them():
     assert not form_widgets._is_plain_select(form["many"])
 
 
+class EveryInputForm(forms.Form):
+    """Inputs with what their templates have to get right: formatted values, awkward text, lazy
+    and True/False attributes, errors, help."""
+
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(required=False, max_digits=8, decimal_places=2, min_value=0)
+    name = forms.CharField(
+        max_length=20, help_text="Who?",
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Name"), "data-on": True,
+                                      "data-off": False}),
+    )  # fmt: skip
+    secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"day": "2026-01-30", "amount": "12.5", "name": AWKWARD, "secret": AWKWARD},
+     {"day": "30 Jan", "amount": "-1", "name": "x" * 30, "hidden": AWKWARD}],
+    ids=["unbound", "valid", "invalid"],
+)  # fmt: skip
+def test_inputs_are_written_as_djangos_templates_write_them_each_time(data, monkeypatch):
+    initial = {"day": datetime.date(2026, 2, 1), "amount": Decimal("3.10")}
+    for _ in range(2):  # written, then kept
+        form = EveryInputForm(data, initial=initial)
+        form.is_valid()
+        for field in form:
+            assert form_widgets._is_plain_input(field)
+            with monkeypatch.context() as patch:
+                patch.setattr(form_widgets, "_is_plain_input", lambda field: False)
+                expected = form_widgets.bootstrap_widget(field)
+            assert form_widgets.bootstrap_widget(field) == expected
+
+
+def test_an_input_is_written_again_for_another_value():
+    first = form_widgets.bootstrap_widget(EveryInputForm({"name": "Ann"})["name"])
+    second = form_widgets.bootstrap_widget(EveryInputForm({"name": "Bob"})["name"])
+    assert 'value="Ann"' in first
+    assert 'value="Bob"' in second
+
+
 def test_select_options_writes_what_the_template_loop_wrote():
     loop = engines["django"].from_string(
         '{% for value, label in choices %}<option value="{{ value }}">{{ label }}</option>'

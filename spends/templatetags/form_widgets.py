@@ -11,6 +11,7 @@ from django import forms, template
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -36,6 +37,8 @@ def bootstrap_widget(field):
         attrs["aria-describedby"] = " ".join(described_by)
     if _is_plain_select(field):
         return _select_html(field, attrs)
+    if _is_plain_input(field):
+        return _input_html(field, attrs)
     return field.as_widget(attrs=attrs)
 
 
@@ -56,7 +59,7 @@ def select_options(choices) -> SafeString:
     )
 
 
-# Option lists and selects written, by everything that makes them (for a select: its name,
+# Option lists, selects and inputs written, by everything that makes them (for a select: its name,
 # value, attributes and choices): the same long ones (every retailer, every brand) come back on
 # request after request, hundreds of options a page that took 1-2 ms to write.
 _WRITTEN: dict[tuple, SafeString] = {}
@@ -178,3 +181,33 @@ def _write_select(field, widget, value, final_attrs: dict, attrs: dict) -> SafeS
         return field.as_widget(attrs=attrs)
     parts.append("\n</select>")
     return mark_safe("".join(parts))
+
+
+# An <input> ------------------------------------------------------------------------------------
+#
+# Django writes an input through its template, given the widget's context (name, type, value
+# as the widget formats it, attributes): the same inputs (the inventory's date and price
+# filters, empty) come back on request after request, a template each. Written once per
+# context instead, and per language (a lazy label in the context is one object whatever the
+# language it is read in).
+
+
+def _is_plain_input(field) -> bool:
+    widget = field.field.widget
+    return (
+        isinstance(widget, forms.widgets.Input)
+        and not isinstance(widget, forms.FileInput)
+        and not field.field.localize
+        and type(field.form.renderer) is DjangoTemplates
+    )
+
+
+def _input_html(field, attrs: dict) -> SafeString:
+    """What `field.as_widget(attrs=attrs)` answers for an input, by the same steps."""
+    widget = field.field.widget
+    final_attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        final_attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), final_attrs)
+    key = ("input", get_language(), repr(context))
+    return _kept(key, lambda: widget._render(widget.template_name, context, field.form.renderer))
