@@ -125,6 +125,20 @@ def purchases_filtered(cursor, c: Context):
     return _page(cursor, where, params, "p.price DESC, p.created_at DESC, p.id")
 
 
+def _currencies(cursor, c: Context) -> list[tuple]:
+    """The currencies the currency filter offers: those the owner has purchases in, found one
+    after another in the (owner, currency) index rather than by reading every purchase."""
+    return _all(
+        cursor,
+        f"WITH RECURSIVE found(code) AS (SELECT min(currency_code) FROM {PURCHASE}"
+        f" WHERE owner_id = %s UNION ALL SELECT (SELECT min(currency_code) FROM {PURCHASE}"
+        f" WHERE owner_id = %s AND currency_code > found.code) FROM found"
+        f" WHERE found.code IS NOT NULL) SELECT code FROM found WHERE code IS NOT NULL"
+        f" ORDER BY code",
+        [c.owner_id, c.owner_id],
+    )
+
+
 def _catalog_names(cursor, c: Context) -> list[list[tuple]]:
     """The retailers and brands the filters offer."""
     return [
@@ -135,7 +149,7 @@ def _catalog_names(cursor, c: Context) -> list[list[tuple]]:
 
 
 def inventory_full(cursor, c: Context):
-    return purchases_default(cursor, c) + _catalog_names(cursor, c)
+    return purchases_default(cursor, c) + _catalog_names(cursor, c) + [_currencies(cursor, c)]
 
 
 def inventory_partial(cursor, c: Context):

@@ -5,12 +5,14 @@ load run and the table."""
 import datetime
 import json
 import random
+import re
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 
 from accounts.selectors import today_for
 from bench import data, floor, load, measure, median_and_p95
@@ -128,6 +130,23 @@ def test_list_floors_find_the_same_page_and_total(bench_api, bench_user, path, f
 
     assert total[0][0] == answer["total"] > 0
     assert ids(rows) == [item["id"].replace("-", "") for item in answer["items"]]
+
+
+def test_the_inventory_floor_has_the_page_and_what_the_filters_offer(bench_user):
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(bench_user)
+    page = client.get("/inventory").content.decode()
+    rows, total, retailers, brands, currencies = run_floor(floor.inventory_full, bench_user)
+
+    assert f"of {total[0][0]}</div>" in page
+    shown = re.findall(r'data-purchase-id="([^"]+)"', page)
+    assert ids(rows) == [purchase_id.replace("-", "") for purchase_id in shown]
+    for name, options in (("retailer", retailers), ("brand", brands), ("currency", currencies)):
+        select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group()
+        offered = re.findall(r'<option value="([^"]+)"', select)
+        assert [str(option[0]).replace("-", "") for option in options] == [
+            value.replace("-", "") for value in offered
+        ], name
 
 
 def test_the_spending_floor_has_the_same_months_and_amounts(bench_api, bench_user):
