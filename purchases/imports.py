@@ -996,13 +996,22 @@ def _choice_message(field: str, value) -> str:
 
 
 def _natural_key(name, purchase_date, price, currency, retailer_name) -> tuple:
+    """What makes two purchases the same (SPEC 6), of a valid row or a stored purchase. The keys
+    of every purchase of the file and of the account are kept while it is read: the price is
+    kept as a whole number of cents (a Decimal took four times the memory; prices have two
+    places at most) and a retailer's folded name is one string for all its rows."""
     return (
         (name or "").strip().lower(),
         purchase_date,
-        price,
+        None if price is None else int(price * 100),
         currency,
-        (retailer_name or "").strip().lower() if isinstance(retailer_name, str) else "",
+        _folded(retailer_name) if isinstance(retailer_name, str) else "",
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded(name: str) -> str:
+    return name.strip().lower()
 
 
 class _FieldRules:

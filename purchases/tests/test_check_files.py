@@ -190,8 +190,10 @@ def test_the_exit_status_tells_cron_that_problems_remain(purchase, uploads_dir, 
     lost = attach(purchase, b"Receipt: kettle, 39.99\n")
     stored_path(uploads_dir, lost.sha256).unlink()
 
+    # The system checks are not what this is about (on PostgreSQL they would query every
+    # database alias, which a test alone may not).
     with pytest.raises(SystemExit) as exit_info:
-        execute_from_command_line(["manage.py", "check_files"])
+        execute_from_command_line(["manage.py", "check_files", "--skip-checks"])
 
     assert exit_info.value.code == 1
     assert "Problems remain: 1 missing." in capsys.readouterr().err
