@@ -50,6 +50,7 @@ from django.db.models.functions import Coalesce, Lower, Trim
 
 from accounts.selectors import preferences_for, today_for
 from accounts.versions import remembered
+from catalog.selectors import catalog_names
 from purchases.models import Purchase, PurchaseStatus
 from purchases.selectors import purchase_list
 from spends.currencies import CURRENCIES
@@ -469,7 +470,7 @@ def purchase_shares(
     purchases = owner_purchases(owner, currency_code, months=months)
     name = f"{relation}__name"
     if connections[purchases.db].vendor == "sqlite":
-        rows = _sqlite_shares(purchases, relation)
+        rows = _sqlite_shares(owner, purchases, relation)
     else:
         # Grouped by the id alone, the name (one per id) and its sort key taken as aggregates:
         # with the name among the groups, PostgreSQL cannot tell there are only a few hundred,
@@ -500,20 +501,19 @@ class _NoIndex(Func):
     template = "+%(expressions)s"
 
 
-def _sqlite_shares(purchases: QuerySet[Purchase], relation: str) -> list[dict]:
+def _sqlite_shares(owner, purchases: QuerySet[Purchase], relation: str) -> list[dict]:
     """purchase_shares' groups on SQLite. Grouped by the column, SQLite walks the (owner,
     retailer or brand) index in order and reads every purchase for its currency and price (98
     ms at 70,000 purchases); grouped by `+column`, it scans the index that holds them all
-    (37 ms). The few hundred names are read afterwards: joined into the grouping, they cost
-    each purchase a look-up (25 ms more)."""
+    (37 ms). The names are the owner's choice list (catalog_names): joined into the grouping,
+    they cost each purchase a look-up (25 ms more)."""
     field = Purchase._meta.get_field(relation)
-    groups = list(
+    groups = (
         purchases.values(group=_NoIndex(relation, output_field=field.target_field))
         .annotate(count=row_count(), total_spent=money_sum())
         .order_by()
     )
-    ids = [group["group"] for group in groups if group["group"] is not None]
-    names = dict(field.related_model.objects.filter(pk__in=ids).values_list("pk", "name"))
+    names = {UUID(entry_id): name for entry_id, name in catalog_names(owner, field.related_model)}
     rows = [
         {relation: group["group"], "name": names.get(group["group"]), "count": group["count"],
          "total_spent": group["total_spent"]}

@@ -85,6 +85,20 @@ def purchase_list(owner, filters: PurchaseFilters | None = None) -> QuerySet[Pur
     )
 
 
+# The columns a row of the inventory's table shows (purchases.views.inventory_row reads no
+# others): the other dozen columns of the purchase, retailer, brand and warranty cost a tenth
+# of the rows' time to convert and set on the models.
+TABLE_ROW_FIELDS = (
+    "id", "product_name", "price", "currency_code", "status", "purchase_date", "created_at",
+    "retailer__name", "brand__name", "warranty__voided", "warranty__warranty_end",
+)  # fmt: skip
+
+
+def purchase_table(owner, filters: PurchaseFilters | None = None) -> QuerySet[Purchase]:
+    """`purchase_list` as the inventory's table shows it: only the columns of TABLE_ROW_FIELDS."""
+    return purchase_list(owner, filters).only(*TABLE_ROW_FIELDS)
+
+
 def attachment_count_expression() -> Coalesce:
     """A purchase's attachment count (spends.queries.related_count)."""
     return related_count(Attachment.objects.all(), "purchase")

@@ -53,6 +53,7 @@ from purchases.selectors import (
     purchase_get,
     purchase_list,
     purchase_list_total,
+    purchase_table,
 )
 from spends.errors import ApplicationError, NotFound, PayloadTooLarge
 from spends.forms import add_service_errors, upload_form_status
@@ -148,15 +149,6 @@ def _table_rows(purchases, *, today: datetime.date, date_format: str) -> list[di
     ]
 
 
-# The columns inventory_row reads, the only ones the inventory's list fetches: the other dozen
-# columns of the purchase, retailer, brand and warranty cost a tenth of the rows' time to
-# convert and set on the models.
-INVENTORY_ROW_FIELDS = (
-    "id", "product_name", "price", "currency_code", "status", "purchase_date", "created_at",
-    "retailer__name", "brand__name", "warranty__voided", "warranty__warranty_end",
-)  # fmt: skip
-
-
 def inventory_row(
     purchase: Purchase,
     *,
@@ -249,7 +241,7 @@ def inventory(request: HtmxHttpRequest) -> HttpResponse:
     filters = filter_form.filters()
     page = paginate(
         request.GET,
-        purchase_list(owner, filters).only(*INVENTORY_ROW_FIELDS),
+        purchase_table(owner, filters),
         count=lambda purchases: purchase_list_total(owner, purchases),
     )
     page.page_obj.object_list = _table_rows(

@@ -152,12 +152,19 @@ def _attributes(attrs: dict) -> str:
     )
 
 
-def _select_html(field, attrs: dict) -> SafeString:
-    """What `field.as_widget(attrs=attrs)` answers for a plain select, by the same steps."""
+def _widget_attrs(field, attrs: dict) -> dict:
+    """The attributes `field.as_widget(attrs=attrs)` gives its widget."""
     widget = field.field.widget
     final_attrs = field.build_widget_attrs(attrs, widget)
     if field.auto_id and "id" not in widget.attrs:
         final_attrs.setdefault("id", field.auto_id)
+    return final_attrs
+
+
+def _select_html(field, attrs: dict) -> SafeString:
+    """What `field.as_widget(attrs=attrs)` answers for a plain select, by the same steps."""
+    widget = field.field.widget
+    final_attrs = _widget_attrs(field, attrs)
     value = field.value()
     key = ("select", field.html_name, repr(value), tuple(final_attrs.items()),
            tuple(_given_choices(widget.choices)))  # fmt: skip
@@ -213,9 +220,6 @@ def _is_plain_input(field) -> bool:
 def _input_html(field, attrs: dict) -> SafeString:
     """What `field.as_widget(attrs=attrs)` answers for an input, by the same steps."""
     widget = field.field.widget
-    final_attrs = field.build_widget_attrs(attrs, widget)
-    if field.auto_id and "id" not in widget.attrs:
-        final_attrs.setdefault("id", field.auto_id)
-    context = widget.get_context(field.html_name, field.value(), final_attrs)
+    context = widget.get_context(field.html_name, field.value(), _widget_attrs(field, attrs))
     key = ("input", get_language(), repr(context))
     return _kept(key, lambda: widget._render(widget.template_name, context, field.form.renderer))
