@@ -16,9 +16,14 @@ def preferences_for(user) -> Preferences:
     cached = getattr(user, "_spends_preferences", None)
     if cached is not None:
         return cached
-    preferences = Preferences.objects.filter(user=user).first() or Preferences(user=user)
-    user._spends_preferences = preferences
-    return preferences
+    return preferences_read_with(user, Preferences.objects.filter(user=user).first())
+
+
+def preferences_read_with(user, preferences: Preferences | None) -> Preferences:
+    """Keeps on `user` the preferences read along with it (None: it has none, so the unsaved
+    defaults), for `preferences_for` to answer without reading them again."""
+    user._spends_preferences = preferences or Preferences(user=user)
+    return user._spends_preferences
 
 
 def time_zone_for(user) -> zoneinfo.ZoneInfo:
@@ -38,7 +43,7 @@ def users_with_reminders_on() -> Iterator:
     one query for all of them)."""
     preferences = Preferences.objects.filter(reminders_enabled=True, user__is_active=True)
     for row in preferences.select_related("user").order_by("user_id"):
-        row.user._spends_preferences = row
+        preferences_read_with(row.user, row)
         yield row.user
 
 

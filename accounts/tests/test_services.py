@@ -54,6 +54,23 @@ def test_today_is_the_date_in_the_users_time_zone(user):
     assert today_for(user) - timezone.now().date() in (datetime.timedelta(0), datetime.timedelta(1))
 
 
+@pytest.mark.parametrize("saved", [True, False])
+def test_a_tokens_owner_comes_with_their_preferences(user, saved, django_assert_num_queries):
+    if saved:
+        preferences_update(user=user, currency_code="EUR", timezone="Europe/Berlin")
+    _, token = api_token_create(owner=user)
+    api_token_authenticate(token)  # its first use is recorded
+
+    with django_assert_num_queries(1):
+        owner = api_token_authenticate(token)
+        preferences = preferences_for(owner)
+
+    assert owner == user
+    expected = ("EUR", "Europe/Berlin") if saved else ("USD", preferences.timezone)
+    assert (preferences.currency_code, preferences.timezone) == expected
+    assert preferences._state.adding is not saved  # unsaved defaults when none were saved
+
+
 def test_api_tokens_are_stored_hashed_and_can_be_revoked(user, other_user):
     record, token = api_token_create(owner=user, name="Home Assistant")
     assert token.startswith("spt_") and len(token) > 40

@@ -646,8 +646,9 @@ def make_account(owner, purchase_count: int) -> None:
             AttachmentFactory(purchase=purchase)
 
 
-# The token, the preferences, one or two reads; and, once a minute, the token's last use.
-MAX_QUERIES = 5
+# The token with its owner's preferences, one or two reads; and, once a minute, the token's
+# last use.
+MAX_QUERIES = 4
 BOUNDED_ENDPOINTS = [
     "/api/analytics/spending?months=120",
     "/api/analytics/spending/by-period?start=2000-01-01&end=2100-12-31",
