@@ -9,7 +9,7 @@ from django.db.models.lookups import Exact
 from catalog.models import Brand, Retailer
 from purchases.filekinds import preview_kind
 from spends.currencies import CURRENCY_CHOICES, DEFAULT_CURRENCY
-from spends.models import OwnedModel
+from spends.models import BulkOwnedModel, OwnedModel
 
 
 class PurchaseStatus(models.TextChoices):
@@ -26,7 +26,7 @@ PRICE_MESSAGES = {
 }
 
 
-class Purchase(OwnedModel):
+class Purchase(BulkOwnedModel):
     product_name = models.CharField(max_length=200)
     price = models.DecimalField(
         max_digits=10,

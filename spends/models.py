@@ -7,6 +7,16 @@ from django.db import models
 from django.utils import timezone
 
 
+def created_at_field(*, db_index: bool = True) -> models.DateTimeField:
+    return models.DateTimeField(default=timezone.now, editable=False, db_index=db_index)
+
+
+def owner_field(*, db_index: bool = True) -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=db_index
+    )
+
+
 class TimestampedModel(models.Model):
     """A UUID primary key and the created/updated timestamps every table has.
 
@@ -14,7 +24,7 @@ class TimestampedModel(models.Model):
     restore) can keep the times a row really had; `save()` still stamps `updated_at`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    created_at = created_at_field()
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -32,7 +42,23 @@ class TimestampedModel(models.Model):
 class OwnedModel(TimestampedModel):
     """A row that belongs to one user; selectors always filter on `owner`."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    owner = owner_field()
+
+    class Meta:
+        abstract = True
+
+
+class BulkOwnedModel(OwnedModel):
+    """An owned row of a table that grows to hundreds of thousands of rows (purchases and their
+    warranties), which imports and restores write in bulk. Its table has no index on `owner`
+    or on `created_at` alone: each of its queries by either goes through one of the table's
+    composite indexes, which begin with the owner (so does the owner's deletion), and every
+    row written paid for the two. Three 100,000-row imports in a row on SQLite, into a table of
+    100,000 purchases and growing, took 12-13 s each without them against 13-18 s with them,
+    the gap widening as the table grew (no difference measured on PostgreSQL)."""
+
+    created_at = created_at_field(db_index=False)
+    owner = owner_field(db_index=False)
 
     class Meta:
         abstract = True

@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from purchases.models import Purchase
-from spends.models import OwnedModel
+from spends.models import BulkOwnedModel, OwnedModel
 from warranties.status import WarrantyStatus, days_remaining, warranty_status
 
 
@@ -17,7 +17,7 @@ class WarrantyType(models.TextChoices):
     OTHER = "OTHER", "Other"
 
 
-class Warranty(OwnedModel):
+class Warranty(BulkOwnedModel):
     """At most one per purchase, deleted with it. Its status is derived (warranties.status)."""
 
     purchase = models.OneToOneField(Purchase, on_delete=models.CASCADE, related_name="warranty")
