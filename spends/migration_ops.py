@@ -13,7 +13,9 @@ def owner_and_created_at_indexes_drop(
     become those of spends.models.BulkOwnedModel), by dropping each index (given by the name
     Django gave it, the same on either engine) and nothing else: Django's own AlterField would
     rebuild the whole table on SQLite, dropping the triggers that the table's search index and
-    the analytics' data versions depend on."""
+    the analytics' data versions depend on. The fields are written out as they stand at this
+    change, as a migration's are, rather than taken from spends.models' field functions, so
+    that a later change to those cannot alter what these migrations did."""
     unindexed = {
         "created_at": (
             models.DateTimeField(default=django.utils.timezone.now, editable=False),

@@ -54,8 +54,8 @@ class BulkOwnedModel(OwnedModel):
     or on `created_at` alone: each of its queries by either goes through one of the table's
     composite indexes, which begin with the owner (so does the owner's deletion), and every
     row written paid for the two. Three 100,000-row imports in a row on SQLite, into a table of
-    100,000 purchases and growing, took 12-13 s each without them against 13-18 s with them,
-    the gap widening as the table grew (no difference measured on PostgreSQL)."""
+    100,000 purchases and growing, took 11.4-13.2 s each without them against 11.3-18.1 s with
+    them, the gap widening as the table grew (no difference measured on PostgreSQL)."""
 
     created_at = created_at_field(db_index=False)
     owner = owner_field(db_index=False)
